@@ -1,0 +1,104 @@
+package io.kindling.api.spi;
+
+import io.kindling.api.Node;
+import io.kindling.api.NodeAddress;
+import io.kindling.api.NodeName;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * Finds the nodes a cluster should be connected to.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>{@link #discover()} returns the addresses that <em>should</em> be connected now. An empty set means
+ *       "there are none"; a failure to find out <em>must</em> be thrown, never returned as an empty set, so that
+ *       the cluster keeps its connections instead of dropping them (libcluster's worst failure mode).</li>
+ *   <li>The local node may be in the result; the cluster skips it.</li>
+ *   <li>{@link #start} runs once before the first discovery, with the node the cluster serves: a strategy that
+ *       registers the node somewhere (a port mapper, a JGroups channel) does it there. {@link #close} undoes it.</li>
+ *   <li>A strategy that learns of changes by itself (a JGroups view) calls the trigger given to
+ *       {@link #onChange} so the cluster refreshes at once rather than at the next poll.</li>
+ *   <li>{@link #connect}, {@link #disconnect} and {@link #listNodes} default to the node's own; a strategy that
+ *       brings its own membership layer replaces them.</li>
+ * </ul>
+ * Methods may be called from different threads, never concurrently for one strategy.
+ */
+@FunctionalInterface
+public interface DiscoveryStrategy extends AutoCloseable {
+
+    /**
+     * Finds the nodes to connect to now.
+     *
+     * @return their addresses; empty when there are none
+     * @throws Exception when discovery failed; the cluster reports it and disconnects nothing
+     */
+    Set<NodeAddress> discover() throws Exception;
+
+    /**
+     * Called once before the first {@link #discover()}.
+     *
+     * @param node the node the cluster serves
+     * @throws Exception if the strategy cannot start; the cluster does not start either
+     */
+    default void start(Node node) throws Exception {
+    }
+
+    /**
+     * Gives the strategy a way to ask for an immediate refresh.
+     *
+     * @param refreshNow runs a refresh soon, on the cluster's thread; cheap to call often
+     */
+    default void onChange(Runnable refreshNow) {
+    }
+
+    /**
+     * Connects to a discovered node.
+     *
+     * @param node the local node
+     * @param address the discovered address
+     * @return the connected node's name
+     */
+    default NodeName connect(Node node, NodeAddress address) {
+        return node.connect(address);
+    }
+
+    /**
+     * Disconnects a node the cluster prunes.
+     *
+     * @param node the local node
+     * @param name the node to disconnect
+     * @return whether it was connected
+     */
+    default boolean disconnect(Node node, NodeName name) {
+        return node.disconnect(name);
+    }
+
+    /**
+     * Lists the nodes connected now.
+     *
+     * @param node the local node
+     * @return the connected nodes
+     */
+    default Set<NodeName> listNodes(Node node) {
+        return node.connectedNodes();
+    }
+
+    /** Undoes what {@link #start} did; must not throw. */
+    @Override
+    default void close() {
+    }
+
+    /**
+     * A strategy from a function, for tests and for users who compute the list themselves.
+     *
+     * @param discover returns the addresses to connect to, or throws
+     * @return the strategy
+     */
+    static DiscoveryStrategy of(Callable<? extends Collection<NodeAddress>> discover) {
+        Objects.requireNonNull(discover, "discover");
+        return () -> Set.copyOf(discover.call());
+    }
+}

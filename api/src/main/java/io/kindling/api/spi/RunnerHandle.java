@@ -1,0 +1,38 @@
+package io.kindling.api.spi;
+
+import io.kindling.api.NodeName;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+
+/** A runner a backend started. Thread-safe. */
+public interface RunnerHandle {
+
+    /** {@return the runner's node name} */
+    NodeName name();
+
+    /** {@return completes when the runner has stopped, for whatever reason} */
+    CompletableFuture<Exit> onExit();
+
+    /**
+     * Stops the runner: asks it to end, and forces it after the grace period.
+     *
+     * @param grace how long it may take to end by itself
+     */
+    void stop(Duration grace);
+
+    /** {@return the last lines the runner printed, for boot error messages; none by default} */
+    default List<String> recentOutput() {
+        return List.of();
+    }
+
+    /**
+     * How a runner ended.
+     *
+     * @param exitCode the process exit code, when the runner was a process
+     * @param reason in words
+     */
+    record Exit(OptionalInt exitCode, String reason) {
+    }
+}

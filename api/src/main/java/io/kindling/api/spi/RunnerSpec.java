@@ -1,0 +1,40 @@
+package io.kindling.api.spi;
+
+import io.kindling.api.NodeAddress;
+import io.kindling.api.NodeName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a backend needs to start one runner.
+ *
+ * @param runnerName the name the runner node must take
+ * @param parent the parent node's address, which the runner connects back to
+ * @param cookie the cluster cookie; never logged ({@link #toString()} leaves it out)
+ * @param poolName the pool the runner serves
+ * @param env environment variables for the runner, exactly these (a runner does not inherit the parent's)
+ * @param bootTimeout how long from start to "ready" before the boot counts as failed
+ * @param extensions names of the node extensions the runner starts
+ */
+public record RunnerSpec(NodeName runnerName, NodeAddress parent, String cookie, String poolName,
+        Map<String, String> env, Duration bootTimeout, List<String> extensions) {
+
+    /** Checks the parts and copies the collections. */
+    public RunnerSpec {
+        Objects.requireNonNull(runnerName, "runnerName");
+        Objects.requireNonNull(parent, "parent");
+        Objects.requireNonNull(cookie, "cookie");
+        Objects.requireNonNull(poolName, "poolName");
+        env = Map.copyOf(env);
+        Objects.requireNonNull(bootTimeout, "bootTimeout");
+        extensions = List.copyOf(extensions);
+    }
+
+    @Override
+    public String toString() {
+        return "RunnerSpec[runnerName=" + runnerName + ", parent=" + parent + ", poolName=" + poolName
+                + ", env=" + env.keySet() + ", bootTimeout=" + bootTimeout + ", extensions=" + extensions + "]";
+    }
+}
