@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param host the host or IP address to dial
  * @param port the TCP port, 1 to 65535
  */
-public record NodeAddress(NodeName name, String host, int port) {
+public record NodeAddress(NodeName name, String host, int port) implements java.io.Serializable {
 
     /**
      * Validates the parts.

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  *
  * @param values the attributes; copied
  */
-public record NodeAttributes(Map<String, String> values) {
+public record NodeAttributes(Map<String, String> values) implements java.io.Serializable {
 
     /** The most entries a node can carry. */
     public static final int MAX_ENTRIES = 64;

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param name the part before {@code @}
  * @param host the part after {@code @}
  */
-public record NodeName(String name, String host) implements Comparable<NodeName> {
+public record NodeName(String name, String host) implements Comparable<NodeName>, java.io.Serializable {
 
     /** The longest accepted full name ({@code name@host}), in characters. */
     public static final int MAX_LENGTH = 255;

@@ -356,6 +356,27 @@ public final class KindlingNode implements Node {
 
     // ---- connections ----
 
+    /** For tests: no dial or incoming handshake with the node is in flight. */
+    boolean settled(NodeName node) {
+        PeerSlot slot = slots.get(node);
+        if (slot == null) {
+            return true;
+        }
+        synchronized (slot) {
+            return !slot.dialing && slot.incoming == 0 && slot.pending == null;
+        }
+    }
+
+    /** For diagnostics: every open connection, active or retired. */
+    String describeConnections() {
+        StringBuilder text = new StringBuilder();
+        for (PeerConnection connection : connections) {
+            text.append(connection).append(connection.retired ? " retired" : "")
+                    .append(active(connection.peer) == connection ? " active" : "").append('\n');
+        }
+        return text.toString();
+    }
+
     PeerConnection active(NodeName node) {
         PeerSlot slot = slots.get(node);
         return slot == null ? null : slot.active();
@@ -419,10 +440,10 @@ public final class KindlingNode implements Node {
             peer = dialHandshake(raw, target, where);
         } catch (SimultaneousDial lost) {
             closeQuietly(raw);
+            // The peer is dialing us and its dial wins: its HELLO completes the pending connect. If it never
+            // arrives, the waiting caller's connect timeout ends the wait.
             synchronized (slot) {
                 slot.dialing = false;
-                slot.failIfAbandoned(new NodeUnreachableException(target.name(), "Node " + target.name()
-                        + " is dialing this node at the same time, and its connection did not arrive", null));
             }
             return;
         } catch (RuntimeException e) {

@@ -1,0 +1,130 @@
+package io.kindling.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.api.AuthenticationException;
+import io.kindling.api.NodeDownException;
+import io.kindling.api.NodeEvent;
+import io.kindling.api.NodeName;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Peers that die, freeze or hold the wrong cookie; each test has its own child JVM. */
+class NodeFailureTest {
+
+    static final CountDownLatch TASK_STARTED = new CountDownLatch(1);
+    static final CountDownLatch STOP_TASK_STARTED = new CountDownLatch(1);
+    static final AtomicInteger TASKS_RUN = new AtomicInteger();
+
+    @Test
+    void killMinusNineMidCallFailsTheCallWithNodeDownWithinOneSecond() throws Exception {
+        try (ChildNode child = ChildNode.start("victim", "failure-cookie");
+                KindlingNode node = KindlingNode.builder().name("survivor@127.0.0.1").cookie("failure-cookie")
+                        .start()) {
+            List<NodeEvent> events = new CopyOnWriteArrayList<>();
+            node.monitor(events::add);
+            node.connect(child.address);
+            NodeName parent = node.name();
+            CompletableFuture<String> call = node.callAsync(child.name(), () -> {
+                KindlingNode.current().orElseThrow().call(parent, () -> {
+                    TASK_STARTED.countDown();
+                    return null;
+                }, Duration.ofSeconds(5));
+                Thread.sleep(60_000);
+                return "finished";
+            }, Duration.ofSeconds(60));
+            assertTrue(TASK_STARTED.await(10, TimeUnit.SECONDS), "the remote task did not start");
+
+            long killed = System.nanoTime();
+            child.process.destroyForcibly(); // SIGKILL
+            ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
+            long failedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            NodeDownException down = assertInstanceOf(NodeDownException.class, e.getCause());
+            assertEquals(child.name(), down.node());
+            assertTrue(failedAfterMs < 1000, "the call failed " + failedAfterMs + " ms after kill -9");
+            Await.until("node-down event", Duration.ofSeconds(5), () -> events.stream()
+                    .anyMatch(ev -> ev instanceof NodeEvent.NodeDown d && d.node().equals(child.name())));
+            assertFalse(node.connectedNodes().contains(child.name()));
+        }
+    }
+
+    @Test
+    void stoppedProcessIsDeclaredDownWithinTheHeartbeatTimeoutAndReachableAfterContinue() throws Exception {
+        try (ChildNode child = ChildNode.start("sleeper", "failure-cookie",
+                "kindling.heartbeat.interval=200ms", "kindling.heartbeat.timeout=1s");
+                KindlingNode node = KindlingNode.builder().name("watcher@127.0.0.1").cookie("failure-cookie")
+                        .heartbeat(Duration.ofMillis(200), Duration.ofSeconds(1)).start()) {
+            List<NodeEvent> events = new CopyOnWriteArrayList<>();
+            node.monitor(events::add);
+            node.connect(child.address);
+            NodeName parent = node.name();
+            CompletableFuture<String> call = node.callAsync(child.name(), () -> {
+                KindlingNode.current().orElseThrow().call(parent, () -> {
+                    STOP_TASK_STARTED.countDown();
+                    return null;
+                }, Duration.ofSeconds(5));
+                Thread.sleep(60_000);
+                return "finished";
+            }, Duration.ofSeconds(60));
+            assertTrue(STOP_TASK_STARTED.await(10, TimeUnit.SECONDS), "the remote task did not start");
+
+            long stopped = System.nanoTime();
+            child.signal("STOP");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+            long detectedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+            NodeDownException down = assertInstanceOf(NodeDownException.class, e.getCause());
+            assertTrue(down.getMessage().contains("no heartbeat"), down.getMessage());
+            // timeout 1 s, checked every half interval: detection between 1 s and 1 s + a little
+            assertTrue(detectedMs >= 900 && detectedMs < 2500, "declared down after " + detectedMs + " ms");
+            Await.until("node-down event", Duration.ofSeconds(5), () -> events.stream()
+                    .anyMatch(ev -> ev instanceof NodeEvent.NodeDown d && d.node().equals(child.name())));
+
+            child.signal("CONT");
+            assertEquals(child.name(), node.connect(child.address));
+            assertEquals(child.pid(), (long) node.call(child.name(), () -> ProcessHandle.current().pid(),
+                    Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
+    void wrongCookieIsRefusedOnBothSidesAndNothingRuns() throws Exception {
+        try (ChildNode child = ChildNode.start("guarded", "the-right-cookie");
+                KindlingNode node = KindlingNode.builder().name("intruder@127.0.0.1").cookie("a-wrong-cookie")
+                        .start()) {
+            List<NodeEvent> events = new CopyOnWriteArrayList<>();
+            node.monitor(events::add);
+
+            // This node dials: the child refuses and says so in its log; this side gets AuthenticationException.
+            AuthenticationException refused = assertThrows(AuthenticationException.class,
+                    () -> node.connect(child.address));
+            assertTrue(refused.getMessage().contains("guarded@127.0.0.1"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("cookie"), refused.getMessage());
+            Await.until("the child's log line naming the intruder", Duration.ofSeconds(5), () -> child.output()
+                    .stream().anyMatch(l -> l.contains("Refused node intruder@127.0.0.1") && l.contains("cookie")));
+
+            // The child dials: this node refuses, and the child's connect fails with AuthenticationException.
+            String reply = child.command("connect " + node.address(), Duration.ofSeconds(15));
+            assertTrue(reply.startsWith("ERROR " + AuthenticationException.class.getName()), reply);
+            assertTrue(reply.contains("intruder@127.0.0.1"), reply);
+
+            assertTrue(node.connectedNodes().isEmpty());
+            assertTrue(events.isEmpty(), events.toString());
+            assertEquals(0, TASKS_RUN.get());
+            assertThrows(io.kindling.api.NodeUnreachableException.class, () -> node.call(child.name(), () -> {
+                TASKS_RUN.incrementAndGet();
+                return null;
+            }, Duration.ofSeconds(2)));
+        }
+    }
+}
