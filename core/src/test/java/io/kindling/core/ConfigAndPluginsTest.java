@@ -1,0 +1,135 @@
+package io.kindling.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.api.ConfigException;
+import io.kindling.api.PluginNotFoundException;
+import io.kindling.api.spi.CodecProvider;
+import io.kindling.api.spi.TransportProvider;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigAndPluginsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void layersApplyInOrder() throws Exception {
+        Path file = dir.resolve("kindling.conf");
+        Files.writeString(file, "kindling.connect.timeout=2s\nkindling.handshake.timeout=3s\n"
+                + "kindling.heartbeat.interval=4s\n");
+        Properties system = new Properties();
+        system.setProperty("kindling.handshake.timeout", "30s");
+        system.setProperty("kindling.heartbeat.interval", "40s");
+        KindlingConfig config = KindlingConfig.builder()
+                .environment(Map.of("KINDLING_CONFIG", file.toString(), "KINDLING_HANDSHAKE_TIMEOUT", "300s",
+                        "KINDLING_HEARTBEAT_INTERVAL", "400s", "OTHER", "x"))
+                .systemProperties(system)
+                .set("kindling.heartbeat.interval", "4000s")
+                .build();
+        assertEquals("5s", config.get("kindling.heartbeat.timeout").orElseThrow(), "defaults layer");
+        assertEquals(Duration.ofSeconds(2), config.getDuration("kindling.connect.timeout", null), "file");
+        assertEquals(Duration.ofSeconds(30), config.getDuration("kindling.handshake.timeout", null), "sysprop");
+        assertEquals(Duration.ofSeconds(4000), config.getDuration("kindling.heartbeat.interval", null), "code");
+        assertTrue(config.source("kindling.connect.timeout").orElseThrow().contains("KINDLING_CONFIG"));
+        config = KindlingConfig.builder().environment(Map.of("KINDLING_HANDSHAKE_TIMEOUT", "300s"))
+                .systemProperties(new Properties()).build();
+        assertEquals(Duration.ofSeconds(300), config.getDuration("kindling.handshake.timeout", null), "env");
+    }
+
+    @Test
+    void badValuesNameTheKeyTheValueAndWhereItCameFrom() {
+        KindlingConfig config = KindlingConfig.builder().systemProperties(new Properties())
+                .environment(Map.of("KINDLING_HEARTBEAT_TIMEOUT", "often")).build();
+        ConfigException e = assertThrows(ConfigException.class, () -> KindlingNode.builder().config(config)
+                .name("cfg@127.0.0.1").cookie("c").start());
+        assertTrue(e.getMessage().contains("kindling.heartbeat.timeout") && e.getMessage().contains("'often'")
+                && e.getMessage().contains("KINDLING_HEARTBEAT_TIMEOUT"), e.getMessage());
+        ConfigException missing = assertThrows(ConfigException.class, () -> KindlingConfig.builder()
+                .environment(Map.of("KINDLING_CONFIG", dir.resolve("nope.properties").toString())).build());
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+        ConfigException noName = assertThrows(ConfigException.class, () -> KindlingNode.builder()
+                .config(KindlingConfig.builder().environment(Map.of()).systemProperties(new Properties()).build())
+                .cookie("c").start());
+        assertTrue(noName.getMessage().contains("KINDLING_NODE_NAME"), noName.getMessage());
+    }
+
+    @Test
+    void unknownPluginNameListsTheNamesFound() {
+        PluginNotFoundException e = assertThrows(PluginNotFoundException.class, () -> KindlingNode.builder()
+                .name("p@127.0.0.1").cookie("c").set("kindling.transport", "carrier-pigeon").start());
+        assertEquals(List.of("tcp"), e.available());
+        assertTrue(e.getMessage().contains("carrier-pigeon") && e.getMessage().contains("tcp"), e.getMessage());
+        assertEquals(List.of("java"), List.copyOf(Plugins.providers(CodecProvider.class, null).keySet()));
+    }
+
+    @Test
+    void pluginsAreFoundOnTheModulePathHere() {
+        assertTrue(KindlingNode.class.getModule().isNamed(), "these tests run on the module path");
+        assertEquals("tcp", Plugins.find(TransportProvider.class, "tcp", null).name());
+    }
+
+    @Test
+    void pluginsAreFoundOnThePlainClassPath() throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", ChildNode.testClassPath(), ClassPathProbe.class.getName()).redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe did not finish");
+            List<String> lines = out.lines().toList();
+            assertEquals(List.of("unnamed module", "transport: [tcp]", "codec: [java]"), lines);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void cookieFileIsCreatedOwnerOnlyAndRefusedWhenOthersCanReadIt() throws Exception {
+        Path file = dir.resolve("sub").resolve("cookie");
+        byte[] created = Cookies.readOrCreate(file);
+        assertEquals(32, created.length);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(new String(created), new String(Cookies.readOrCreate(file)), "read back, not regenerated");
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        ConfigException e = assertThrows(ConfigException.class, () -> Cookies.readOrCreate(file));
+        assertTrue(e.getMessage().contains("chmod 600 " + file), e.getMessage());
+
+        Path empty = dir.resolve("empty");
+        Files.createFile(empty, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        assertTrue(assertThrows(ConfigException.class, () -> Cookies.readOrCreate(empty)).getMessage()
+                .contains("is empty"));
+    }
+
+    @Test
+    void explicitCookieWinsOverTheFile() {
+        KindlingConfig config = KindlingConfig.builder().environment(Map.of("KINDLING_COOKIE", "from-env"))
+                .systemProperties(new Properties()).set("kindling.cookie.file", dir.resolve("x").toString())
+                .build();
+        assertEquals("from-env", new String(Cookies.resolve(config), StandardCharsets.UTF_8));
+        assertTrue(Files.notExists(dir.resolve("x")));
+    }
+
+    /** Runs in a child JVM on the class path: lists the plugins ServiceLoader finds there. */
+    public static final class ClassPathProbe {
+        public static void main(String[] args) {
+            System.out.println(KindlingNode.class.getModule().isNamed() ? "named module" : "unnamed module");
+            System.out.println("transport: " + Plugins.providers(TransportProvider.class, null).keySet());
+            System.out.println("codec: " + Plugins.providers(CodecProvider.class, null).keySet());
+        }
+    }
+}
