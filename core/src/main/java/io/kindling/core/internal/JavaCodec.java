@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class JavaCodec implements Codec {
 
-    private static final List<String> ALWAYS_ALLOWED = List.of("java.", "javax.", "io.kindling.api.", "io.kindling.core.internal.");
+    private static final List<String> ALWAYS_ALLOWED = List.of("java.", "javax.", "io.kindling.api.", "io.kindling.core.");
 
     private final long maxDepth;
     private final long maxReferences;

@@ -1,0 +1,127 @@
+package io.kindling.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Runs the real launcher, bin/kindling, as a user would. */
+class LauncherTest {
+
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killAll() throws InterruptedException {
+        for (Process process : started) {
+            process.destroyForcibly();
+            process.waitFor(15, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void helpListsTheCommands() throws Exception {
+        Result result = run("--help");
+        assertEquals(0, result.exit, result.output);
+        assertTrue(result.output.contains("node") && result.output.contains("ping")
+                && result.output.contains("nodes"), result.output);
+    }
+
+    @Test
+    void pingAndNodesAgainstARunningNode() throws Exception {
+        String first = startNode("cli-a@127.0.0.1");
+        String second = startNode("cli-b@127.0.0.1", "--connect", first);
+
+        Result ping = run("ping", first, "--cookie", "cli-cookie", "--count", "2");
+        assertEquals(0, ping.exit, ping.output);
+        assertTrue(ping.output.contains("pong from cli-a@127.0.0.1: round trip"), ping.output);
+
+        Result nodes = runUntil("cli-b", "nodes", first, "--cookie", "cli-cookie");
+        assertEquals(0, nodes.exit, nodes.output);
+        assertTrue(nodes.output.lines().anyMatch(l -> l.equals("cli-b@127.0.0.1")), nodes.output);
+        assertTrue(second.startsWith("cli-b@127.0.0.1:"));
+    }
+
+    @Test
+    void failuresExitNonZeroWithTheReason() throws Exception {
+        String address = startNode("cli-c@127.0.0.1");
+        Result wrongCookie = run("ping", address, "--cookie", "not-the-cookie");
+        assertEquals(1, wrongCookie.exit, wrongCookie.output);
+        assertTrue(wrongCookie.output.contains("refused this node's cookie"), wrongCookie.output);
+
+        Result unreachable = run("ping", "nobody@127.0.0.1:1", "--cookie", "cli-cookie");
+        assertEquals(1, unreachable.exit, unreachable.output);
+        assertTrue(unreachable.output.contains("127.0.0.1:1") && unreachable.output.contains("refused"),
+                unreachable.output);
+
+        Result badUsage = run("ping", "no-port@127.0.0.1");
+        assertEquals(2, badUsage.exit, badUsage.output);
+        assertTrue(badUsage.output.contains("has no port"), badUsage.output);
+    }
+
+    /** Starts {@code kindling node} and returns its address once it prints it. */
+    private String startNode(String name, String... extra) throws Exception {
+        List<String> command = new ArrayList<>(List.of(launcher(), "node", "--name", name, "--cookie",
+                "cli-cookie"));
+        command.addAll(List.of(extra));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        started.add(process);
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                in.lines().forEach(lines::add);
+            } catch (IOException e) {
+                // ended
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null && line.startsWith("node ") && line.endsWith(" ready")) {
+                return line.substring(5, line.length() - 6);
+            }
+        }
+        throw new AssertionError("kindling node " + name + " did not print its address; got " + lines);
+    }
+
+    /** Retries a command until its output contains the text, for state that settles asynchronously. */
+    private Result runUntil(String text, String... args) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Result result;
+        do {
+            result = run(args);
+        } while (!result.output.contains(text) && System.nanoTime() < deadline);
+        return result;
+    }
+
+    private Result run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(launcher()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        started.add(process);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kindling " + String.join(" ", args) + " hung");
+        return new Result(process.exitValue(), output);
+    }
+
+    private static String launcher() {
+        String launcher = System.getProperty("kindling.launcher");
+        if (launcher == null) {
+            throw new IllegalStateException("System property kindling.launcher is not set: run through Maven");
+        }
+        return launcher;
+    }
+
+    private record Result(int exit, String output) {
+    }
+}
