@@ -74,6 +74,30 @@ class JavaCodecFilterTest {
         assertEquals(2, ((int[]) strict.decode(jdk, 0, jdk.length, null)).length);
     }
 
+    @Test
+    void smallValuesAndStatelessTasksTakeTheFastPaths() throws Exception {
+        Codec codec = codec(Map.of());
+        for (Object value : new Object[] {null, true, false, 42, -7L, 2.5, "text", "x".repeat(20_000)}) {
+            byte[] bytes = encode(value);
+            assertEquals(value, codec.decode(bytes, 0, bytes.length, null));
+        }
+        assertEquals(5, encode(42).length, "tag + int, no serialization");
+        io.kindling.api.RemoteCallable<Integer> stateless = () -> 7;
+        byte[] first = encode(stateless);
+        byte[] second = encode(stateless);
+        assertEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(second));
+        Object decoded = codec.decode(first, 0, first.length, null);
+        assertTrue(decoded == codec.decode(second, 0, second.length, null), "a stateless task decodes once");
+        assertEquals(7, ((io.kindling.api.RemoteCallable<?>) decoded).call());
+        int captured = 9;
+        io.kindling.api.RemoteCallable<Integer> capturing = () -> captured;
+        byte[] withState = encode(capturing);
+        assertTrue(codec.decode(withState, 0, withState.length, null)
+                != codec.decode(withState, 0, withState.length, null), "a task with state is decoded anew");
+        IOException bad = assertThrows(IOException.class, () -> codec.decode(new byte[] {99}, 0, 1, null));
+        assertTrue(bad.getMessage().contains("unknown value tag"), bad.getMessage());
+    }
+
     record Link(Link next) implements Serializable {
     }
 }

@@ -11,7 +11,7 @@ import io.kindling.api.spi.CodecProvider;
  * <p>Settings under {@code kindling.codec.java}: {@code max-depth} (100), {@code max-references} (1,000,000),
  * {@code max-array-length} (16,777,216), {@code max-bytes} (the frame limit, 64 MiB), {@code allow-packages}
  * (empty: every class; else only classes of those packages and their subpackages, plus {@code java.*},
- * {@code javax.*} and Kindling's own {@code io.kindling.api} and {@code io.kindling.core}).
+ * {@code javax.*}, {@code io.kindling.api} and core's {@code SystemTasks}).
  */
 public final class JavaCodecProvider implements CodecProvider {
 
