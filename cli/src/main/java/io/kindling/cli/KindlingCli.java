@@ -80,6 +80,21 @@ public final class KindlingCli {
         }
     }
 
+    /** Options of the commands that start a short-lived client node and query one node. */
+    static final class ClientOptions {
+        @Option(names = "--timeout", converter = DurationConverter.class, defaultValue = "5s",
+                description = "How long to wait for each answer. Default: ${DEFAULT-VALUE}.")
+        Duration timeout;
+
+        @Mixin
+        NodeOptions node = new NodeOptions();
+
+        /** Starts the client node, named after this process, on loopback. */
+        KindlingNode start() {
+            return node.builder().name("kindling-cli-" + ProcessHandle.current().pid() + "@127.0.0.1").start();
+        }
+    }
+
     /** Parses {@code 5s}, {@code 500ms}, {@code PT5S}. */
     static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
@@ -160,29 +175,25 @@ public final class KindlingCli {
         @Parameters(paramLabel = "NAME@HOST:PORT", converter = AddressConverter.class, description = "The node.")
         NodeAddress target;
 
-        @Option(names = "--timeout", converter = DurationConverter.class, defaultValue = "5s",
-                description = "How long to wait for the answer. Default: ${DEFAULT-VALUE}.")
-        Duration timeout;
-
         @Option(names = "--count", defaultValue = "1", description = "How many pings. Default: ${DEFAULT-VALUE}.")
         int count;
 
         @Mixin
-        NodeOptions options = new NodeOptions();
+        ClientOptions client = new ClientOptions();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            try (KindlingNode node = options.builder().name(clientName()).start()) {
+            try (KindlingNode node = client.start()) {
                 long started = System.nanoTime();
                 NodeName peer = node.connect(target);
                 double connectMs = (System.nanoTime() - started) / 1e6;
                 var out = spec.commandLine().getOut();
                 out.printf(Locale.ROOT, "connected to %s in %.1f ms (TCP + authentication)%n", peer, connectMs);
                 for (int i = 0; i < Math.max(1, count); i++) {
-                    Duration rtt = node.ping(peer, timeout);
+                    Duration rtt = node.ping(peer, client.timeout);
                     out.printf(Locale.ROOT, "pong from %s: round trip %.3f ms%n", peer, rtt.toNanos() / 1e6);
                 }
                 return 0;
@@ -196,29 +207,21 @@ public final class KindlingCli {
         @Parameters(paramLabel = "NAME@HOST:PORT", converter = AddressConverter.class, description = "The node.")
         NodeAddress target;
 
-        @Option(names = "--timeout", converter = DurationConverter.class, defaultValue = "5s",
-                description = "How long to wait for the answer. Default: ${DEFAULT-VALUE}.")
-        Duration timeout;
-
         @Mixin
-        NodeOptions options = new NodeOptions();
+        ClientOptions client = new ClientOptions();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            try (KindlingNode node = options.builder().name(clientName()).start()) {
+            try (KindlingNode node = client.start()) {
                 NodeName peer = node.connect(target);
-                Set<NodeName> connected = node.call(peer, SystemTasks.connectedNodes(), timeout);
+                Set<NodeName> connected = node.call(peer, SystemTasks.connectedNodes(), client.timeout);
                 var out = spec.commandLine().getOut();
                 connected.stream().filter(n -> !n.equals(node.name())).forEach(out::println);
                 return 0;
             }
         }
-    }
-
-    private static String clientName() {
-        return "kindling-cli-" + ProcessHandle.current().pid() + "@127.0.0.1";
     }
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /** Peers that die, freeze or hold the wrong cookie; each test has its own child JVM. */
 class NodeFailureTest {
 
-    static final CountDownLatch TASK_STARTED = new CountDownLatch(1);
-    static final CountDownLatch STOP_TASK_STARTED = new CountDownLatch(1);
+    /** One latch per test, counted down on this JVM by the remote task once it runs. */
+    static final CountDownLatch[] TASK_STARTED = {new CountDownLatch(1), new CountDownLatch(1)};
     static final AtomicInteger TASKS_RUN = new AtomicInteger();
 
     @Test
@@ -35,16 +35,7 @@ class NodeFailureTest {
             List<NodeEvent> events = new CopyOnWriteArrayList<>();
             node.monitor(events::add);
             node.connect(child.address);
-            NodeName parent = node.name();
-            CompletableFuture<String> call = node.callAsync(child.name(), () -> {
-                KindlingNode.current().orElseThrow().call(parent, () -> {
-                    TASK_STARTED.countDown();
-                    return null;
-                }, Duration.ofSeconds(5));
-                Thread.sleep(60_000);
-                return "finished";
-            }, Duration.ofSeconds(60));
-            assertTrue(TASK_STARTED.await(10, TimeUnit.SECONDS), "the remote task did not start");
+            CompletableFuture<String> call = startLongCall(node, child, 0);
 
             long killed = System.nanoTime();
             child.process.destroyForcibly(); // SIGKILL
@@ -68,16 +59,7 @@ class NodeFailureTest {
             List<NodeEvent> events = new CopyOnWriteArrayList<>();
             node.monitor(events::add);
             node.connect(child.address);
-            NodeName parent = node.name();
-            CompletableFuture<String> call = node.callAsync(child.name(), () -> {
-                KindlingNode.current().orElseThrow().call(parent, () -> {
-                    STOP_TASK_STARTED.countDown();
-                    return null;
-                }, Duration.ofSeconds(5));
-                Thread.sleep(60_000);
-                return "finished";
-            }, Duration.ofSeconds(60));
-            assertTrue(STOP_TASK_STARTED.await(10, TimeUnit.SECONDS), "the remote task did not start");
+            CompletableFuture<String> call = startLongCall(node, child, 1);
 
             long stopped = System.nanoTime();
             child.signal("STOP");
@@ -95,6 +77,22 @@ class NodeFailureTest {
             assertEquals(child.pid(), (long) node.call(child.name(), () -> ProcessHandle.current().pid(),
                     Duration.ofSeconds(5)));
         }
+    }
+
+    /** Starts a remote task that sleeps a minute, and returns once it runs. */
+    private static CompletableFuture<String> startLongCall(KindlingNode node, ChildNode child, int latch)
+            throws InterruptedException {
+        NodeName parent = node.name();
+        CompletableFuture<String> call = node.callAsync(child.name(), () -> {
+            KindlingNode.current().orElseThrow().call(parent, () -> {
+                TASK_STARTED[latch].countDown();
+                return null;
+            }, Duration.ofSeconds(5));
+            Thread.sleep(60_000);
+            return "finished";
+        }, Duration.ofSeconds(60));
+        assertTrue(TASK_STARTED[latch].await(10, TimeUnit.SECONDS), "the remote task did not start");
+        return call;
     }
 
     @Test
