@@ -56,7 +56,9 @@ public interface Node extends AutoCloseable {
 
     /**
      * Runs a task on a connected node without waiting. The future completes with the result or exceptionally with
-     * one of the exceptions {@link #call} throws. Cancelling the future cancels the remote task.
+     * one of the exceptions {@link #call} throws. Cancelling the future cancels the remote task. The future is
+     * completed on one of the node's own threads (the connection's reader or its timer): attach blocking work with
+     * an {@code *Async} method and an executor, not directly.
      *
      * @param node the node to run on
      * @param task the task
