@@ -28,6 +28,8 @@ public final class Plugins {
 
     private static final System.Logger LOG = System.getLogger(Plugins.class.getName());
 
+    private static final int MAX_LOAD_ERRORS = 100;
+
     private static final Map<Class<?>, String> KINDS = Map.of(
             TransportProvider.class, "transport",
             CodecProvider.class, "codec",
@@ -121,13 +123,15 @@ public final class Plugins {
     private static <P> List<ServiceLoader.Provider<P>> iterate(ServiceLoader<P> serviceLoader, Class<P> type) {
         List<ServiceLoader.Provider<P>> result = new ArrayList<>();
         var iterator = serviceLoader.stream().iterator();
-        while (true) {
+        // ServiceLoader goes on past a broken entry "as best it can"; the bound stops a loader stuck on one.
+        for (int errors = 0; errors < MAX_LOAD_ERRORS; ) {
             try {
                 if (!iterator.hasNext()) {
                     break;
                 }
                 result.add(iterator.next());
             } catch (ServiceConfigurationError e) {
+                errors++;
                 LOG.log(Level.WARNING, "Skipping a " + kind(type) + " provider that failed to load", e);
             }
         }
