@@ -59,7 +59,7 @@ final class Handshake {
     }
 
     /** What each side learns of the other. */
-    record Peer(NodeName name, NodeAttributes attributes, long incarnation, String listenHost, int listenPort) {
+    record Peer(NodeName name, NodeAttributes attributes, long incarnation) {
     }
 
     private Handshake() {

@@ -397,7 +397,7 @@ public final class KindlingNode implements Node {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new KindlingException("Node " + name + " is closed"));
         }
-        PeerSlot slot = slots.computeIfAbsent(target.name(), PeerSlot::new);
+        PeerSlot slot = slots.computeIfAbsent(target.name(), unused -> new PeerSlot());
         CompletableFuture<PeerConnection> result;
         synchronized (slot) {
             PeerConnection current = slot.active();
@@ -496,8 +496,7 @@ public final class KindlingNode implements Node {
                 throw new AuthenticationException("Node " + target.name() + " at " + where
                         + " could not prove it holds this node's cookie: the two nodes use different cookies");
             }
-            return new Handshake.Peer(target.name(), accept.getValue(), challenge.incarnation(), target.host(),
-                    target.port());
+            return new Handshake.Peer(target.name(), accept.getValue(), challenge.incarnation());
         } catch (IOException e) {
             if (expired.get()) {
                 throw new HandshakeException("Handshake with node " + target.name() + " at " + where
@@ -551,7 +550,7 @@ public final class KindlingNode implements Node {
                         name, incarnation, ourNonce));
                 throw new HandshakeException(refusal);
             }
-            slot = slots.computeIfAbsent(peer, PeerSlot::new);
+            slot = slots.computeIfAbsent(peer, unused -> new PeerSlot());
             int status;
             synchronized (slot) {
                 status = slot.onIncoming(name, peer);
@@ -577,7 +576,7 @@ public final class KindlingNode implements Node {
                 knownAddresses.put(peer, new NodeAddress(peer, hello.listenHost(), hello.listenPort()));
             }
             PeerConnection connection = new PeerConnection(this, new Handshake.Peer(peer, proof.getValue(),
-                    hello.incarnation(), hello.listenHost(), hello.listenPort()), peer, raw);
+                    hello.incarnation()), peer, raw);
             synchronized (slot) {
                 slot.incoming--;
                 counted = false;
@@ -794,15 +793,10 @@ public final class KindlingNode implements Node {
 
     /** The state of one peer. All fields are guarded by the slot's monitor. */
     private static final class PeerSlot {
-        final NodeName peer;
         PeerConnection active;
         CompletableFuture<PeerConnection> pending;
         boolean dialing;
         int incoming;
-
-        PeerSlot(NodeName peer) {
-            this.peer = peer;
-        }
 
         synchronized PeerConnection active() {
             return active != null && active.isOpen() ? active : null;
