@@ -1,7 +1,8 @@
 /**
  * Kindling's runtime: {@link io.kindling.core.KindlingNode} (an authenticated node over the {@code tcp} transport
- * and the {@code java} codec), {@link io.kindling.core.KindlingConfig} (layered configuration) and
- * {@link io.kindling.core.Plugins} (plugin lookup by name).
+ * and the {@code java} codec), {@link io.kindling.core.Cluster} (discovery and reconnection; the {@code static}
+ * strategy), {@link io.kindling.core.KindlingConfig} (layered configuration) and {@link io.kindling.core.Plugins} (plugin
+ * lookup by name).
  */
 module io.kindling.core {
     requires transitive io.kindling.api;
@@ -17,4 +18,5 @@ module io.kindling.core {
 
     provides io.kindling.api.spi.TransportProvider with io.kindling.core.internal.TcpTransportProvider;
     provides io.kindling.api.spi.CodecProvider with io.kindling.core.internal.JavaCodecProvider;
+    provides io.kindling.api.spi.DiscoveryStrategyProvider with io.kindling.core.internal.StaticStrategyProvider;
 }

@@ -260,7 +260,22 @@ public interface Config {
             public String fullKey(String key) {
                 return parent.fullKey(prefix + "." + key);
             }
+
+            @Override
+            public Config root() {
+                return parent.root();
+            }
         };
+    }
+
+    /**
+     * The whole configuration this view was {@linkplain #scoped scoped} from, for a plugin that also reads a
+     * shared setting outside its own prefix.
+     *
+     * @return the unscoped configuration; this one when it is not a scoped view
+     */
+    default Config root() {
+        return this;
     }
 
     /**

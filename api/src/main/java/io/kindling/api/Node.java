@@ -108,6 +108,21 @@ public interface Node extends AutoCloseable {
     NodeName connect(NodeAddress address);
 
     /**
+     * Connects to a node like {@link #connect(NodeAddress)}, bounded by the given timeout instead of the node's
+     * connect timeout.
+     *
+     * @param address where the node listens
+     * @param timeout how long the connection and handshake may take; positive
+     * @return the node's authenticated name
+     * @throws NodeUnreachableException if no connection could be made in time (says host, port and the OS error)
+     * @throws AuthenticationException if the cookies differ
+     * @throws KindlingException if the peer answered with another name than the address's, or refused the
+     *     handshake for another reason (the message says which)
+     * @throws IllegalArgumentException if the timeout is not positive
+     */
+    NodeName connect(NodeAddress address, Duration timeout);
+
+    /**
      * Closes the connection to a node. Its pending calls fail with {@link NodeDownException}; monitors hear of it.
      *
      * @param node the node

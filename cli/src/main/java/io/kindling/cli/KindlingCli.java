@@ -2,8 +2,11 @@ package io.kindling.cli;
 
 import io.kindling.api.KindlingException;
 import io.kindling.api.NodeAddress;
+import io.kindling.api.NodeAttributes;
 import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
+import io.kindling.core.Cluster;
+import io.kindling.core.ClusterEvent;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.SystemTasks;
 import java.time.Duration;
@@ -128,6 +131,12 @@ public final class KindlingCli {
                 description = "Connect to this node once started. Repeatable.")
         java.util.List<NodeAddress> connect = new java.util.ArrayList<>();
 
+        @Option(names = "--strategy", paramLabel = "NAME", description = "Form a cluster with this discovery "
+                + "strategy (static, epmd, local-epmd, dns, jgroups, or a plugin's), configured with --set "
+                + "kindling.strategy.NAME.KEY=VALUE and kindling.cluster.*. Prints the cluster's events; a refresh "
+                + "is printed when its outcome differs from the previous one.")
+        String strategy;
+
         @Mixin
         NodeOptions options = new NodeOptions();
 
@@ -150,21 +159,65 @@ public final class KindlingCli {
                 stopped.countDown();
             }));
             var out = spec.commandLine().getOut();
-            node.monitor(event -> {
-                switch (event) {
-                    case NodeEvent.NodeUp up -> out.println("node up: " + up.node() + " " + up.attributes().values());
-                    case NodeEvent.NodeDown down -> out.println("node down: " + down.node() + " (" + down.reason()
-                            + ")");
-                }
-                out.flush();
-            });
             out.println("node " + node.address() + " ready");
             out.flush();
+            if (strategy != null) {
+                ClusterPrinter printer = new ClusterPrinter(out);
+                Cluster.builder(node).strategy(strategy).listener(printer::print).start();
+            } else {
+                node.monitor(event -> {
+                    switch (event) {
+                        case NodeEvent.NodeUp up -> out.println(nodeUp(up.node(), up.attributes()));
+                        case NodeEvent.NodeDown down -> out.println(nodeDown(down.node(), down.reason()));
+                    }
+                    out.flush();
+                });
+            }
             for (NodeAddress address : connect) {
                 node.connect(address);
             }
             stopped.await();
             return 0;
+        }
+    }
+
+    static String nodeUp(NodeName node, NodeAttributes attributes) {
+        return "node up: " + node + " " + attributes.values();
+    }
+
+    static String nodeDown(NodeName node, String reason) {
+        return "node down: " + node + " (" + reason + ")";
+    }
+
+    /** Prints cluster events one line each; repeated identical refresh outcomes once. */
+    static final class ClusterPrinter {
+        private final java.io.PrintWriter out;
+        private String lastRefresh;
+
+        ClusterPrinter(java.io.PrintWriter out) {
+            this.out = out;
+        }
+
+        void print(ClusterEvent event) {
+            String line = switch (event) {
+                case ClusterEvent.Refreshed refreshed -> {
+                    String outcome = Cluster.describe(refreshed.result());
+                    if (outcome.equals(lastRefresh)) {
+                        yield null;
+                    }
+                    lastRefresh = outcome;
+                    yield "cluster " + event.cluster() + " refreshed: " + outcome;
+                }
+                case ClusterEvent.Paused paused -> "cluster " + event.cluster() + " paused";
+                case ClusterEvent.Resumed resumed -> "cluster " + event.cluster() + " resumed";
+                case ClusterEvent.ShutDown down -> "cluster " + event.cluster() + " shut down";
+                case ClusterEvent.NodeUp up -> nodeUp(up.node(), up.attributes());
+                case ClusterEvent.NodeDown down -> nodeDown(down.node(), down.reason());
+            };
+            if (line != null) {
+                out.println(line);
+                out.flush();
+            }
         }
     }
 

@@ -68,14 +68,35 @@ class LauncherTest {
         assertTrue(badUsage.output.contains("has no port"), badUsage.output);
     }
 
+    @Test
+    void nodeWithAStrategyFormsAClusterAndPrintsItsEvents() throws Exception {
+        String first = startNode("cli-d@127.0.0.1");
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        startNode("cli-e@127.0.0.1", lines, "--strategy", "static", "--set",
+                "kindling.strategy.static.nodes=" + first + ",cli-gone@127.0.0.1:1");
+        awaitLine(lines, "node up: cli-d@127.0.0.1");
+        String refreshed = awaitLine(lines, "cluster default refreshed: partial, 1 nodes [cli-d@127.0.0.1]");
+        assertTrue(refreshed.contains("cli-gone@127.0.0.1:1") && refreshed.contains("refused"), refreshed);
+
+        Result unknown = run("node", "--name", "cli-f@127.0.0.1", "--cookie", "cli-cookie", "--strategy",
+                "no-such-strategy");
+        assertEquals(1, unknown.exit, unknown.output);
+        assertTrue(unknown.output.contains("no-such-strategy") && unknown.output.contains("static"),
+                unknown.output);
+    }
+
     /** Starts {@code kindling node} and returns its address once it prints it. */
     private String startNode(String name, String... extra) throws Exception {
+        return startNode(name, new LinkedBlockingQueue<>(), extra);
+    }
+
+    /** Starts {@code kindling node}, feeding its output lines to {@code lines}; returns its address. */
+    private String startNode(String name, BlockingQueue<String> lines, String... extra) throws Exception {
         List<String> command = new ArrayList<>(List.of(launcher(), "node", "--name", name, "--cookie",
                 "cli-cookie"));
         command.addAll(List.of(extra));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         started.add(process);
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofVirtual().start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -84,14 +105,27 @@ class LauncherTest {
                 // ended
             }
         });
+        String line = awaitLine(lines, "node ");
+        if (!line.endsWith(" ready")) {
+            throw new AssertionError("kindling node " + name + " printed " + line + " instead of its address");
+        }
+        return line.substring(5, line.length() - 6);
+    }
+
+    /** Takes lines until one starts with the prefix, within 30 s. */
+    private static String awaitLine(BlockingQueue<String> lines, String prefix) throws InterruptedException {
+        List<String> seen = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             String line = lines.poll(100, TimeUnit.MILLISECONDS);
-            if (line != null && line.startsWith("node ") && line.endsWith(" ready")) {
-                return line.substring(5, line.length() - 6);
+            if (line != null) {
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+                seen.add(line);
             }
         }
-        throw new AssertionError("kindling node " + name + " did not print its address; got " + lines);
+        throw new AssertionError("No line starting with '" + prefix + "' within 30 s; got " + seen);
     }
 
     /** Retries a command until its output contains the text, for state that settles asynchronously. */

@@ -95,6 +95,7 @@ public final class KindlingNode implements Node {
     private final Map<NodeName, NodeAddress> knownAddresses = new ConcurrentHashMap<>();
     private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
     private Transport.Listener listener;
     private NodeAddress address;
 
@@ -289,12 +290,18 @@ public final class KindlingNode implements Node {
 
     @Override
     public NodeName connect(NodeAddress address) {
+        return connect(address, connectTimeout);
+    }
+
+    @Override
+    public NodeName connect(NodeAddress address, Duration timeout) {
         Objects.requireNonNull(address, "address");
+        requirePositive(timeout);
         checkOpen();
         if (address.name().equals(name)) {
             throw new KindlingException("Node " + name + " cannot connect to itself");
         }
-        return await(connectAsync(address, connectTimeout), address.name(), connectTimeout, "Connect").peer;
+        return await(connectAsync(address, timeout), address.name(), timeout, "Connect").peer;
     }
 
     @Override
@@ -320,6 +327,13 @@ public final class KindlingNode implements Node {
             return;
         }
         LOG.log(Level.INFO, "Node " + name + " closing");
+        for (Runnable hook : closeHooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "A close hook of node " + name + " failed", e);
+            }
+        }
         try {
             if (listener != null) {
                 listener.close();
@@ -341,6 +355,31 @@ public final class KindlingNode implements Node {
         }
         transport.close();
         shutdownExecutors();
+    }
+
+    /**
+     * Runs a hook first thing when the node closes (at once if it is closed already): a cluster stops polling
+     * before the node's connections go.
+     */
+    void whenClosed(Runnable hook) {
+        closeHooks.add(hook);
+        if (closed.get() && closeHooks.remove(hook)) {
+            hook.run();
+        }
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** The node's layered configuration, for the runtime parts built on it (clusters). */
+    Config config() {
+        return config;
+    }
+
+    /** The class loader plugins and tasks are resolved with. */
+    ClassLoader classLoader() {
+        return classLoader;
     }
 
     private void shutdownExecutors() {

@@ -3,7 +3,9 @@ package io.kindling.api.spi;
 import io.kindling.api.Node;
 import io.kindling.api.NodeAddress;
 import io.kindling.api.NodeName;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -15,8 +17,12 @@ import java.util.concurrent.Callable;
  * <ul>
  *   <li>{@link #discover()} returns the addresses that <em>should</em> be connected now. An empty set means
  *       "there are none"; a failure to find out <em>must</em> be thrown, never returned as an empty set, so that
- *       the cluster keeps its connections instead of dropping them (libcluster's worst failure mode).</li>
+ *       the cluster keeps its connections instead of dropping them (libcluster's worst failure mode). When only
+ *       some sources failed, the strategy returns what the others said and names the failed ones in
+ *       {@link Discovery#failures()}; the cluster then connects but prunes nothing.</li>
  *   <li>The local node may be in the result; the cluster skips it.</li>
+ *   <li>The cluster bounds each {@code discover()} by its discovery timeout and interrupts a call that overruns;
+ *       a strategy doing blocking I/O should use its own timeouts too.</li>
  *   <li>{@link #start} runs once before the first discovery, with the node the cluster serves: a strategy that
  *       registers the node somewhere (a port mapper, a JGroups channel) does it there. {@link #close} undoes it.</li>
  *   <li>A strategy that learns of changes by itself (a JGroups view) calls the trigger given to
@@ -32,10 +38,10 @@ public interface DiscoveryStrategy extends AutoCloseable {
     /**
      * Finds the nodes to connect to now.
      *
-     * @return their addresses; empty when there are none
+     * @return their addresses (empty when there are none), what was skipped and which sources failed
      * @throws Exception when discovery failed; the cluster reports it and disconnects nothing
      */
-    Set<NodeAddress> discover() throws Exception;
+    Discovery discover() throws Exception;
 
     /**
      * Called once before the first {@link #discover()}.
@@ -59,10 +65,12 @@ public interface DiscoveryStrategy extends AutoCloseable {
      *
      * @param node the local node
      * @param address the discovered address
+     * @param timeout how long it may take (the cluster's connect timeout)
      * @return the connected node's name
+     * @throws RuntimeException if it could not connect; the cluster reports the message for this node
      */
-    default NodeName connect(Node node, NodeAddress address) {
-        return node.connect(address);
+    default NodeName connect(Node node, NodeAddress address, Duration timeout) {
+        return node.connect(address, timeout);
     }
 
     /**
@@ -99,6 +107,17 @@ public interface DiscoveryStrategy extends AutoCloseable {
      */
     static DiscoveryStrategy of(Callable<? extends Collection<NodeAddress>> discover) {
         Objects.requireNonNull(discover, "discover");
-        return () -> Set.copyOf(discover.call());
+        return () -> Discovery.of(discover.call());
+    }
+
+    /**
+     * A strategy that always answers the same list: the {@code static} strategy.
+     *
+     * @param nodes the nodes
+     * @return the strategy
+     */
+    static DiscoveryStrategy fixed(Collection<NodeAddress> nodes) {
+        Discovery discovery = Discovery.of(List.copyOf(nodes));
+        return () -> discovery;
     }
 }
