@@ -97,8 +97,8 @@ public final class Cluster implements AutoCloseable {
     private final Object membership = new Object();
     /** Managed nodes and how many complete discoveries in a row missed them. Timer thread only. */
     private final Map<NodeName, Integer> managed = new HashMap<>();
-    /** The last discover() call, so a strategy that ignored interruption is never called concurrently. */
-    private Future<Discovery> discoveryInFlight;
+    /** Whether a discover() call is running, so a strategy that ignored interruption is not called again. */
+    private final AtomicBoolean discovering = new AtomicBoolean();
     private volatile RefreshResult lastResult;
     private volatile Thread timerThread;
     private Subscription monitor;
@@ -532,12 +532,23 @@ public final class Cluster implements AutoCloseable {
     }
 
     private Discovery discover() throws Exception {
-        if (discoveryInFlight != null && !discoveryInFlight.isDone()) {
+        if (!discovering.compareAndSet(false, true)) {
             throw new IllegalStateException("Strategy " + strategyName + " is still running an earlier discover() "
                     + "that overran the discovery timeout and ignored the interrupt");
         }
-        Future<Discovery> call = work.submit(strategy::discover);
-        discoveryInFlight = call;
+        Future<Discovery> call;
+        try {
+            call = work.submit(() -> {
+                try {
+                    return strategy.discover();
+                } finally {
+                    discovering.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            discovering.set(false);
+            throw new IllegalStateException("Cluster " + name + " is shut down", e);
+        }
         try {
             Discovery discovery = call.get(discoveryTimeout.toNanos(), TimeUnit.NANOSECONDS);
             if (discovery == null) {
