@@ -1,0 +1,72 @@
+package io.kindling.strategy.epmd;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Erlang/OTP's own programs, as the tests run them: the real {@code epmd} and {@code erl}. */
+final class ErlangTools {
+
+    private ErlangTools() {
+    }
+
+    static String executable(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IllegalStateException("Erlang's '" + name + "' is not on the PATH: install the Debian package "
+                + "erlang-base (apt-get install erlang-base); .ci/run does");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Starts the real epmd on a free loopback port and waits until it answers. */
+    static ChildProcess startEpmd(int port) throws Exception {
+        ChildProcess epmd = ChildProcess.start("epmd", List.of(executable("epmd"), "-port", Integer.toString(port),
+                "-address", "127.0.0.1"), Map.of());
+        EpmdClient client = new EpmdClient("127.0.0.1", port, Duration.ofSeconds(1));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!client.isReachable()) {
+            if (!epmd.process.isAlive() || System.nanoTime() > deadline) {
+                epmd.kill();
+                throw new AssertionError("epmd did not start on port " + port + ": " + epmd.output());
+            }
+            Thread.sleep(10);
+        }
+        return epmd;
+    }
+
+    /** {@code epmd -port P -names}, the real client, and its output. */
+    static String epmdNames(int port) throws Exception {
+        Process names = new ProcessBuilder(executable("epmd"), "-port", Integer.toString(port), "-names")
+                .redirectErrorStream(true).start();
+        String output = new String(names.getInputStream().readAllBytes());
+        if (!names.waitFor(20, TimeUnit.SECONDS)) {
+            names.destroyForcibly();
+            throw new AssertionError("epmd -names hung");
+        }
+        return output;
+    }
+
+    /**
+     * Starts {@code erl -name NAME} against the port mapper on the port, never starting an epmd of its own; it
+     * evaluates {@code eval} and then stays up.
+     */
+    static ChildProcess startErl(String name, int epmdPort, String eval) throws IOException {
+        return ChildProcess.start("erl " + name, List.of(executable("erl"), "-noshell", "-start_epmd", "false",
+                "-name", name, "-setcookie", "erlang-cookie", "-eval", eval),
+                Map.of("ERL_EPMD_PORT", Integer.toString(epmdPort)));
+    }
+}
