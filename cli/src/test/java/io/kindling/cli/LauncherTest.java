@@ -74,8 +74,9 @@ class LauncherTest {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         startNode("cli-e@127.0.0.1", lines, "--strategy", "static", "--set",
                 "kindling.strategy.static.nodes=" + first + ",cli-gone@127.0.0.1:1");
-        awaitLine(lines, "node up: cli-d@127.0.0.1");
-        String refreshed = awaitLine(lines, "cluster default refreshed: partial, 1 nodes [cli-d@127.0.0.1]");
+        List<String> seen = awaitLines(lines, "node up: cli-d@127.0.0.1",
+                "cluster default refreshed: partial, 1 nodes [cli-d@127.0.0.1]");
+        String refreshed = seen.get(1);
         assertTrue(refreshed.contains("cli-gone@127.0.0.1:1") && refreshed.contains("refused"), refreshed);
 
         Result unknown = run("node", "--name", "cli-f@127.0.0.1", "--cookie", "cli-cookie", "--strategy",
@@ -83,6 +84,22 @@ class LauncherTest {
         assertEquals(1, unknown.exit, unknown.output);
         assertTrue(unknown.output.contains("no-such-strategy") && unknown.output.contains("static"),
                 unknown.output);
+    }
+
+    @Test
+    void theLauncherFindsThePluginStrategiesOnTheModulePath() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        String[] localEpmd = {"--strategy", "local-epmd", "--set", "kindling.strategy.epmd.port=" + port, "--set",
+            "kindling.strategy.epmd.server-address=127.0.0.1"};
+        BlockingQueue<String> first = new LinkedBlockingQueue<>();
+        BlockingQueue<String> second = new LinkedBlockingQueue<>();
+        startNode("cli-g@127.0.0.1", first, localEpmd);
+        startNode("cli-h@127.0.0.1", second, localEpmd);
+        awaitLine(first, "node up: cli-h@127.0.0.1");
+        awaitLine(second, "node up: cli-g@127.0.0.1");
     }
 
     /** Starts {@code kindling node} and returns its address once it prints it. */
@@ -110,6 +127,29 @@ class LauncherTest {
             throw new AssertionError("kindling node " + name + " printed " + line + " instead of its address");
         }
         return line.substring(5, line.length() - 6);
+    }
+
+    /** Takes lines until, for each prefix, one starting with it came (in any order), within 30 s. */
+    private static List<String> awaitLines(BlockingQueue<String> lines, String... prefixes)
+            throws InterruptedException {
+        String[] found = new String[prefixes.length];
+        List<String> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (java.util.Arrays.stream(found).anyMatch(java.util.Objects::isNull)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Not all of " + List.of(prefixes) + " within 30 s; got " + seen);
+            }
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                seen.add(line);
+                for (int i = 0; i < prefixes.length; i++) {
+                    if (found[i] == null && line.startsWith(prefixes[i])) {
+                        found[i] = line;
+                    }
+                }
+            }
+        }
+        return List.of(found);
     }
 
     /** Takes lines until one starts with the prefix, within 30 s. */

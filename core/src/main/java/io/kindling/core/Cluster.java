@@ -100,6 +100,8 @@ public final class Cluster implements AutoCloseable {
     /** Whether a discover() call is running, so a strategy that ignored interruption is not called again. */
     private final AtomicBoolean discovering = new AtomicBoolean();
     private volatile RefreshResult lastResult;
+    /** The last failure logged at WARNING, so a failure that repeats every poll is logged once. */
+    private String lastWarning;
     private volatile Thread timerThread;
     private Subscription monitor;
     // Guarded by "this".
@@ -443,8 +445,7 @@ public final class Cluster implements AutoCloseable {
         try {
             discovery = discover();
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "Cluster " + name + ": strategy " + strategyName + " failed, keeping every "
-                    + "connection: " + e);
+            warnOnce("Cluster " + name + ": strategy " + strategyName + " failed, keeping every connection: " + e);
             return new RefreshResult.StrategyFailure(peers(), e);
         }
         NodeName self = node.name();
@@ -492,10 +493,11 @@ public final class Cluster implements AutoCloseable {
                     + after.size() + " nodes");
         }
         if (discovery.complete() && connectFailures.isEmpty() && disconnectFailures.isEmpty()) {
+            lastWarning = null;
             return new RefreshResult.Success(after, connected, pruned, discovery.skipped());
         }
-        LOG.log(Level.WARNING, "Cluster " + name + ": refresh with failures: sources " + discovery.failures()
-                + ", connects " + messages(connectFailures) + ", disconnects " + messages(disconnectFailures));
+        warnOnce("Cluster " + name + ": refresh with failures: sources " + discovery.failures() + ", connects "
+                + messages(connectFailures) + ", disconnects " + messages(disconnectFailures));
         return new RefreshResult.PartialFailure(after, connected, pruned, discovery.skipped(), discovery.failures(),
                 connectFailures, disconnectFailures);
     }
@@ -563,6 +565,12 @@ public final class Cluster implements AutoCloseable {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
+    }
+
+    /** Logs a failure at WARNING the first time, and at DEBUG while it repeats unchanged. */
+    private void warnOnce(String message) {
+        LOG.log(message.equals(lastWarning) ? Level.DEBUG : Level.WARNING, message);
+        lastWarning = message;
     }
 
     private synchronized void cancelPoll() {
