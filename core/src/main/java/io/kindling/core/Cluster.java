@@ -292,8 +292,9 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Stops polling, closes the strategy and sends {@link ClusterEvent.ShutDown}. Connections stay. Waits for a
-     * refresh under way, up to the discovery and connect timeouts. Calling it again does nothing.
+     * Stops polling, closes the strategy and sends {@link ClusterEvent.ShutDown}. Connections stay. A refresh under
+     * way is interrupted and waited for (up to the discovery and connect timeouts, for a strategy that ignores the
+     * interrupt). Calling it again does nothing.
      */
     public void shutdown() {
         synchronized (this) {
@@ -307,6 +308,7 @@ public final class Cluster implements AutoCloseable {
             monitor.close();
         }
         timer.shutdown();
+        work.shutdownNow(); // interrupts a discovery or dials under way, so the refresh ends promptly
         if (Thread.currentThread() != timerThread) {
             try {
                 if (!timer.awaitTermination(discoveryTimeout.plus(connectTimeout).toMillis() + 1000,
@@ -323,7 +325,6 @@ public final class Cluster implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Strategy " + strategyName + " of cluster " + name + " failed to close", e);
         }
-        work.shutdownNow();
         emit(new ClusterEvent.ShutDown(name));
         events.shutdown();
         LOG.log(Level.INFO, "Cluster " + name + " shut down");
@@ -430,9 +431,9 @@ public final class Cluster implements AutoCloseable {
         RefreshResult result;
         try {
             result = refreshOnce(prune);
-        } catch (RuntimeException | Error e) {
-            // A strategy's listNodes hook failed: report it like a discovery failure.
-            LOG.log(Level.WARNING, "Cluster " + name + ": refresh failed", e);
+        } catch (RuntimeException | LinkageError e) {
+            // A strategy hook failed (listNodes, a plugin's missing class), or shutdown interrupted the refresh.
+            LOG.log(isShutDown() ? Level.DEBUG : Level.WARNING, "Cluster " + name + ": refresh failed", e);
             result = new RefreshResult.StrategyFailure(Set.of(), e);
         }
         lastResult = result;
