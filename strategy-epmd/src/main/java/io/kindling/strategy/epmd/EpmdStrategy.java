@@ -60,8 +60,9 @@ final class EpmdStrategy implements DiscoveryStrategy {
         return local ? discoverLocal() : discoverListed();
     }
 
+    /** Unregisters and stops a port mapper this node started; waits for a registration attempt under way. */
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
         EpmdRegistration current = registration;
         if (current != null) {
