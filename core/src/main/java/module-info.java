@@ -19,4 +19,5 @@ module io.kindling.core {
     provides io.kindling.api.spi.TransportProvider with io.kindling.core.internal.TcpTransportProvider;
     provides io.kindling.api.spi.CodecProvider with io.kindling.core.internal.JavaCodecProvider;
     provides io.kindling.api.spi.DiscoveryStrategyProvider with io.kindling.core.internal.StaticStrategyProvider;
+    provides io.kindling.api.spi.BackendProvider with io.kindling.core.internal.LocalBackendProvider;
 }

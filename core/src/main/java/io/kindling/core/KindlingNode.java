@@ -377,6 +377,11 @@ public final class KindlingNode implements Node {
         return config;
     }
 
+    /** The cookie, for the runners a pool boots. */
+    String cookieText() {
+        return new String(cookie, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The class loader plugins and tasks are resolved with. */
     ClassLoader classLoader() {
         return classLoader;
