@@ -638,7 +638,11 @@ public final class Pool implements AutoCloseable {
         try {
             handle = backend.boot(spec);
             RunnerHandle booted = handle;
-            handle.onExit().thenAccept(exit -> runnerGone(runner, "its process exited: " + exit.reason(), booted));
+            handle.onExit().thenAccept(exit -> {
+                up.completeExceptionally(new KindlingException("the runner exited during its boot ("
+                        + exit.reason() + ")"));
+                runnerGone(runner, "its process exited: " + exit.reason(), booted);
+            });
             long left = bootTimeout.toNanos() - (System.nanoTime() - started);
             up.get(Math.max(0, left), TimeUnit.NANOSECONDS);
             int count;
@@ -684,6 +688,8 @@ public final class Pool implements AutoCloseable {
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
         String what = cause instanceof TimeoutException
                 ? "runner " + runner + " did not connect within the boot timeout of " + bootTimeout.toMillis() + " ms"
+                        + (handle != null ? handle.bootPhase().map(p -> " (it reached phase: " + p + ")").orElse("")
+                                : "")
                 : "runner " + runner + " failed to boot: " + (cause.getMessage() != null ? cause.getMessage()
                         : cause.toString());
         if (handle != null && !handle.recentOutput().isEmpty() && (cause.getMessage() == null

@@ -25,7 +25,123 @@ public final class Runner {
 
     private static final System.Logger LOG = System.getLogger(Runner.class.getName());
 
+    /** What a runner process prints first on its standard output, before its phase. */
+    public static final String PHASE_PREFIX = "kindling-runner: phase ";
+    /** What a runner process prints, followed by the reason, when it cannot boot. */
+    public static final String FAILED_PREFIX = "kindling-runner: failed: ";
+    static final String PHASE_STARTED = "started";
+    static final String PHASE_EXTENSIONS = "node and extensions started";
+    static final String PHASE_CONNECTED = "connected";
+    /** Exit code of a runner process that could not boot. */
+    public static final int EXIT_BOOT_FAILED = 3;
+    /** Exit code of a runner process whose parent went away. */
+    public static final int EXIT_PARENT_LOST = 4;
+
     private Runner() {
+    }
+
+    /**
+     * The entry point of a runner process, for backends that start one (such as {@code backend-peer}). Reads its
+     * spec from standard input as {@code key=value} lines ending with an empty line: {@code name}, {@code parent}
+     * ({@code name@host:port}), {@code pool}, {@code cookie}, {@code boot-timeout-ms}, {@code extensions}
+     * (comma-separated) and {@code parent-pid}; the cookie never appears on a command line. Prints
+     * {@value #PHASE_PREFIX}{@code <phase>} lines as it boots, or {@value #FAILED_PREFIX}{@code <reason>} and exits
+     * with {@value #EXIT_BOOT_FAILED}. Exits when its standard input ends (the parent closed it, or died), when the
+     * parent process exits, or when the parent node goes down ({@value #EXIT_PARENT_LOST}): never an orphan.
+     *
+     * @param args unused
+     */
+    public static void main(String[] args) {
+        System.out.println(PHASE_PREFIX + PHASE_STARTED);
+        System.out.flush();
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8));
+        java.util.Properties settings = new java.util.Properties();
+        try {
+            StringBuilder text = new StringBuilder();
+            String line;
+            while ((line = in.readLine()) != null && !line.isEmpty()) {
+                text.append(line).append('\n');
+            }
+            if (line == null) {
+                fail("standard input ended before the runner spec");
+            }
+            settings.load(new java.io.StringReader(text.toString()));
+        } catch (java.io.IOException e) {
+            fail("cannot read the runner spec: " + e);
+        }
+        RunnerSpec spec;
+        try {
+            spec = new RunnerSpec(NodeName.parse(required(settings, "name")),
+                    io.kindling.api.NodeAddress.parse(required(settings, "parent")), required(settings, "cookie"),
+                    required(settings, "pool"), java.util.Map.of(),
+                    Duration.ofMillis(Long.parseLong(required(settings, "boot-timeout-ms"))),
+                    java.util.Arrays.stream(settings.getProperty("extensions", "").split(","))
+                            .map(String::trim).filter(s -> !s.isEmpty()).toList());
+        } catch (RuntimeException e) {
+            fail("bad runner spec: " + e.getMessage());
+            return;
+        }
+        String parentPid = settings.getProperty("parent-pid", "");
+        if (!parentPid.isBlank()) {
+            ProcessHandle.of(Long.parseLong(parentPid.trim())).ifPresentOrElse(
+                    parent -> parent.onExit().thenRun(() -> exit(EXIT_PARENT_LOST, "the parent process exited")),
+                    () -> exit(EXIT_PARENT_LOST, "the parent process is gone"));
+        }
+        Thread.ofPlatform().daemon().name("kindling-runner-stdin").start(() -> {
+            try {
+                while (in.read() >= 0) {
+                    // the parent sends nothing more; the end of input is the signal
+                }
+            } catch (java.io.IOException e) {
+                // treated as the end
+            }
+            exit(0, "standard input closed by the parent");
+        });
+        KindlingNode node;
+        try {
+            node = start(spec, null, () -> exit(EXIT_PARENT_LOST, "the parent node went down"), phase -> {
+                System.out.println(PHASE_PREFIX + phase);
+                System.out.flush();
+            });
+        } catch (RuntimeException e) {
+            fail(e.getMessage() != null ? e.getMessage() : e.toString());
+            return;
+        }
+        RUNNING.set(node);
+        System.out.println(PHASE_PREFIX + PHASE_CONNECTED);
+        System.out.flush();
+        try {
+            new java.util.concurrent.CountDownLatch(1).await(); // the exit paths above end the process
+        } catch (InterruptedException e) {
+            exit(0, "interrupted");
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicReference<KindlingNode> RUNNING =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    private static String required(java.util.Properties settings, String key) {
+        String value = settings.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("'" + key + "' is missing");
+        }
+        return value.trim();
+    }
+
+    private static void fail(String reason) {
+        System.out.println(FAILED_PREFIX + reason.replace('\n', ' '));
+        System.out.flush();
+        System.exit(EXIT_BOOT_FAILED);
+    }
+
+    private static void exit(int code, String reason) {
+        LOG.log(Level.INFO, "Runner exiting: " + reason);
+        KindlingNode node = RUNNING.get();
+        if (node != null) {
+            node.close();
+        }
+        System.exit(code);
     }
 
     /**
@@ -58,6 +174,11 @@ public final class Runner {
      *     parent cannot be reached within the boot timeout
      */
     public static KindlingNode start(RunnerSpec spec, ClassLoader classLoader, Runnable whenParentLost) {
+        return start(spec, classLoader, whenParentLost, phase -> { });
+    }
+
+    static KindlingNode start(RunnerSpec spec, ClassLoader classLoader, Runnable whenParentLost,
+            java.util.function.Consumer<String> phases) {
         long deadline = System.nanoTime() + spec.bootTimeout().toNanos();
         KindlingNode.Builder builder = KindlingNode.builder().name(spec.runnerName()).cookie(spec.cookie())
                 .host(spec.parent().host()).attribute(POOL_ATTRIBUTE, spec.poolName())
@@ -67,6 +188,7 @@ public final class Runner {
             builder.classLoader(classLoader);
         }
         KindlingNode node = builder.start();
+        phases.accept(PHASE_EXTENSIONS);
         NodeName parent = spec.parent().name();
         CompletableFuture<Void> lost = new CompletableFuture<>();
         node.monitor(event -> {

@@ -28,6 +28,16 @@ public interface RunnerHandle {
     }
 
     /**
+     * The last boot phase the runner reported, for a boot error: for example {@code "started"} (the process runs)
+     * or {@code "node and extensions started"}.
+     *
+     * @return the phase; empty when the backend does not know
+     */
+    default java.util.Optional<String> bootPhase() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * How a runner ended.
      *
      * @param exitCode the process exit code, when the runner was a process

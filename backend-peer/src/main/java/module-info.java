@@ -1,0 +1,11 @@
+/**
+ * The {@code peer} backend: a pool's runners as child JVMs on this machine, started with the parent's module path
+ * and class path, an environment given explicitly, and watchdogs that end them when the parent goes away.
+ */
+module io.kindling.backend.peer {
+    requires transitive io.kindling.api;
+
+    exports io.kindling.backend.peer;
+
+    provides io.kindling.api.spi.BackendProvider with io.kindling.backend.peer.PeerBackendProvider;
+}
