@@ -4,6 +4,7 @@
  */
 module io.kindling.backend.peer {
     requires transitive io.kindling.api;
+    requires java.management;
 
     exports io.kindling.backend.peer;
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +34,9 @@ final class PeerBackend implements Backend {
     static final String RUNNER_CLASS = "io.kindling.core.Runner";
     private static final String PHASE_PREFIX = "kindling-runner: phase ";
     private static final String FAILED_PREFIX = "kindling-runner: failed: ";
+    /** The module options a runner takes over from this JVM. */
+    private static final List<String> MODULE_OPTIONS = List.of("--patch-module", "--add-reads", "--add-exports",
+            "--add-opens", "--add-modules");
 
     private final PeerBackendOptions options;
     private final Set<Child> children = ConcurrentHashMap.newKeySet();
@@ -101,11 +104,13 @@ final class PeerBackend implements Backend {
                 command.add("--upgrade-module-path");
                 command.add(upgrade);
             }
-            // The module options this JVM was started with (the launcher turns them into these properties).
-            copyIndexed(command, "jdk.module.patch.", "--patch-module");
-            copyIndexed(command, "jdk.module.addreads.", "--add-reads");
-            copyIndexed(command, "jdk.module.addexports.", "--add-exports");
-            copyIndexed(command, "jdk.module.addopens.", "--add-opens");
+            // The module options this JVM was started with: patched modules (a test's classes), reads, exports,
+            // opens. The JVM hides them from the system properties; the runtime bean still lists them.
+            for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (MODULE_OPTIONS.stream().anyMatch(option -> argument.startsWith(option + "="))) {
+                    command.add(argument);
+                }
+            }
             command.add("--add-modules");
             command.add("ALL-MODULE-PATH");
             if (!classPath.isBlank()) {
@@ -135,21 +140,6 @@ final class PeerBackend implements Backend {
             }
         }
         return true;
-    }
-
-    private static void copyIndexed(List<String> command, String prefix, String option) {
-        TreeMap<Integer, String> values = new TreeMap<>();
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(k -> {
-            try {
-                values.put(Integer.parseInt(k.substring(prefix.length())), System.getProperty(k));
-            } catch (NumberFormatException e) {
-                // not an indexed module option
-            }
-        });
-        values.values().forEach(value -> {
-            command.add(option);
-            command.add(value);
-        });
     }
 
     /** One archive per java, paths and options: a change of any of them makes a new one. */
