@@ -54,6 +54,7 @@ public final class Runner {
     public static void main(String[] args) {
         System.out.println(PHASE_PREFIX + PHASE_STARTED);
         System.out.flush();
+        warmUp();
         java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
                 java.nio.charset.StandardCharsets.UTF_8));
         java.util.Properties settings = new java.util.Properties();
@@ -116,6 +117,25 @@ public final class Runner {
         } catch (InterruptedException e) {
             exit(0, "interrupted");
         }
+    }
+
+    /**
+     * Starts, on other threads, the one-time initializations the boot path would otherwise wait for in turn: the
+     * security providers behind the handshake's random nonces and HMAC, and the logging backend. They run while
+     * this thread reads the spec and starts the node.
+     */
+    private static void warmUp() {
+        Thread.ofPlatform().daemon().name("kindling-runner-warm-crypto").start(() -> {
+            try {
+                new java.security.SecureRandom().nextLong();
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(new byte[] {1}, "HmacSHA256"));
+                mac.doFinal(new byte[1]);
+            } catch (java.security.GeneralSecurityException e) {
+                // the handshake will report it
+            }
+        });
+        Thread.ofPlatform().daemon().name("kindling-runner-warm-logging").start(() -> LOG.isLoggable(Level.INFO));
     }
 
     private static final java.util.concurrent.atomic.AtomicReference<KindlingNode> RUNNING =

@@ -11,7 +11,9 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,6 +42,8 @@ final class PeerBackend implements Backend {
 
     private final PeerBackendOptions options;
     private final Set<Child> children = ConcurrentHashMap.newKeySet();
+    /** Caches being trained by a runner of this JVM: one trainer per cache. */
+    private static final Set<Path> TRAINING = ConcurrentHashMap.newKeySet();
 
     PeerBackend(PeerBackendOptions options) {
         this.options = options;
@@ -47,14 +51,20 @@ final class PeerBackend implements Backend {
 
     @Override
     public RunnerHandle boot(RunnerSpec spec) throws IOException {
-        List<String> command = command();
+        Startup startup = startup();
+        List<String> command = command(startup);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().clear(); // nothing inherited: only what the pool lists
         builder.environment().putAll(spec.env());
         Process process = builder.start();
         Child child = new Child(spec.runnerName(), process);
         children.add(child);
-        process.onExit().thenRun(() -> children.remove(child));
+        process.onExit().thenRun(() -> {
+            children.remove(child);
+            if (startup.trainingOutput() != null) {
+                installTrained(startup);
+            }
+        });
         StringBuilder settings = new StringBuilder();
         settings.append("name=").append(spec.runnerName()).append('\n')
                 .append("parent=").append(spec.parent()).append('\n')
@@ -79,19 +89,74 @@ final class PeerBackend implements Backend {
         children.forEach(child -> child.stop(Duration.ofSeconds(2)));
     }
 
+    /**
+     * How runners start faster, by the runner JDK: an ahead-of-time cache (JDK 25+; the first runner trains it and
+     * it is installed when that runner exits), else a class-data archive the first runner creates (JDK 19+), else
+     * nothing. Only when the runner uses this JVM's java and every path entry is a jar.
+     *
+     * @param options the JVM options
+     * @param trainingOutput where a training runner writes the cache, or {@code null}
+     * @param cache where the cache goes once trained
+     */
+    record Startup(List<String> options, Path trainingOutput, Path cache) {
+        static final Startup NONE = new Startup(List.of(), null, null);
+    }
+
+    Startup startup() {
+        boolean sameJava = options.java().equals(PeerBackendOptions.defaults().java());
+        if (!options.classDataSharing() || !sameJava || !archivable()) {
+            return Startup.NONE;
+        }
+        int feature = Runtime.version().feature();
+        if (feature >= 25) {
+            Path cache = cacheFile(".aot");
+            List<String> quiet = List.of("-Xlog:aot=off", "-Xlog:cds=off");
+            if (Files.isRegularFile(cache)) {
+                return new Startup(concat(List.of("-XX:AOTCache=" + cache), quiet), null, null);
+            }
+            if (TRAINING.add(cache)) {
+                Path output = cache.resolveSibling(cache.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                        + System.nanoTime() + ".tmp");
+                return new Startup(concat(List.of("-XX:AOTCacheOutput=" + output), quiet), output, cache);
+            }
+            return Startup.NONE; // another runner is training it
+        }
+        if (feature >= 19) {
+            return new Startup(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + cacheFile(".jsa"),
+                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), null, null);
+        }
+        return Startup.NONE;
+    }
+
+    /** Installs a trained cache once its runner exited (the JVM writes it at exit). */
+    private static void installTrained(Startup startup) {
+        try {
+            if (Files.isRegularFile(startup.trainingOutput())) {
+                Files.move(startup.trainingOutput(), startup.cache(), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                LOG.log(Level.DEBUG, "Runner start-up cache installed: " + startup.cache());
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "Runner start-up cache not installed: " + e);
+        } finally {
+            TRAINING.remove(startup.cache());
+        }
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
     /** The child's command: this JVM's module options and paths, then core's runner entry point. */
-    List<String> command() {
+    List<String> command(Startup startup) {
         List<String> command = new ArrayList<>();
         command.add(options.java().toString());
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
-        command.add("-Xshare:auto");
-        if (options.classDataSharing() && archivable()) {
-            command.add("-XX:+AutoCreateSharedArchive");
-            command.add("-XX:SharedArchiveFile=" + archive());
-            command.add("-Xlog:cds=off");
-            command.add("-Xlog:cds+dynamic=off");
-        }
+        command.add("-XX:-UsePerfData");
+        command.addAll(startup.options());
         command.addAll(options.jvmOptions());
         String modulePath = System.getProperty("jdk.module.path", "");
         String classPath = System.getProperty("java.class.path", "");
@@ -132,18 +197,22 @@ final class PeerBackend implements Backend {
      * entry is a non-empty directory (as in a build's target/classes), and then exits with an error.
      */
     private static boolean archivable() {
-        String paths = System.getProperty("jdk.module.path", "") + java.io.File.pathSeparator
-                + System.getProperty("java.class.path", "");
-        for (String entry : paths.split(java.io.File.pathSeparator)) {
-            if (!entry.isBlank() && java.nio.file.Files.isDirectory(Path.of(entry))) {
+        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+            if (!entry.isBlank() && Files.isDirectory(Path.of(entry))) {
+                return false;
+            }
+        }
+        for (String entry : System.getProperty("jdk.module.path", "").split(java.io.File.pathSeparator)) {
+            // A directory of jars is fine; an exploded module (a build's classes directory) is not.
+            if (!entry.isBlank() && Files.exists(Path.of(entry, "module-info.class"))) {
                 return false;
             }
         }
         return true;
     }
 
-    /** One archive per java, paths and options: a change of any of them makes a new one. */
-    private Path archive() {
+    /** One cache per java, paths and options: a change of any of them makes a new one. */
+    private Path cacheFile(String suffix) {
         String key = options.java() + "\0" + System.getProperty("java.version") + "\0"
                 + System.getProperty("jdk.module.path", "") + "\0" + System.getProperty("java.class.path", "")
                 + "\0" + options.jvmOptions();
@@ -155,7 +224,7 @@ final class PeerBackend implements Backend {
         }
         String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_-]", "_");
         return Path.of(System.getProperty("java.io.tmpdir"), "kindling-runner-" + user + "-"
-                + HexFormat.of().formatHex(digest, 0, 8) + ".jsa");
+                + HexFormat.of().formatHex(digest, 0, 8) + suffix);
     }
 
     private static String escape(String value) {
