@@ -2,6 +2,7 @@ package io.kindling.strategy.epmd;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kindling.testing.NodeProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,21 +20,20 @@ class LocalEpmdClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofSeconds(5);
 
-    private final List<ChildProcess> children = new ArrayList<>();
+    private final List<NodeProcess> children = new ArrayList<>();
 
     @AfterEach
     void killAll() throws InterruptedException {
-        for (ChildProcess child : children) {
+        for (NodeProcess child : children) {
             child.kill();
         }
     }
 
-    private ChildProcess start(String name, int epmdPort) throws Exception {
-        ChildProcess child = ChildProcess.node(name, "kindling.cluster.strategy=local-epmd",
+    private NodeProcess start(String name, int epmdPort) throws Exception {
+        NodeProcess child = NodeProcess.node(name, "epmd-test", "kindling.cluster.strategy=local-epmd",
                 "kindling.cluster.poll-interval=" + POLL.toMillis() + "ms",
                 "kindling.strategy.epmd.port=" + epmdPort, "kindling.strategy.epmd.server-address=127.0.0.1");
         children.add(child);
-        child.awaitLine(WAIT, line -> line.startsWith("READY "));
         return child;
     }
 
@@ -41,12 +41,12 @@ class LocalEpmdClusterTest {
     void threeJvmsFormAClusterLoseANodeAndTakeItBackUnderItsName() throws Exception {
         int port = ErlangTools.freePort();
         EpmdClient client = new EpmdClient("127.0.0.1", port, Duration.ofSeconds(5));
-        ChildProcess a = start("ea", port); // starts the port mapper: none runs on this port
-        ChildProcess b = start("eb", port);
-        ChildProcess c = start("ec", port);
-        for (ChildProcess node : List.of(a, b, c)) {
+        NodeProcess a = start("ea", port); // starts the port mapper: none runs on this port
+        NodeProcess b = start("eb", port);
+        NodeProcess c = start("ec", port);
+        for (NodeProcess node : List.of(a, b, c)) {
             for (String other : List.of("ea", "eb", "ec")) {
-                if (!node.label.equals(other)) {
+                if (!node.label().equals(other)) {
                     node.awaitLine(WAIT, line -> line.equals("UP " + other + "@127.0.0.1"));
                 }
             }
@@ -68,7 +68,7 @@ class LocalEpmdClusterTest {
 
         int bAgain = b.lineCount();
         int cAgain = c.lineCount();
-        ChildProcess restarted = start("ea", port);
+        NodeProcess restarted = start("ea", port);
         long ready = System.nanoTime();
         b.awaitLineAfter(bAgain, WAIT, line -> line.equals("UP ea@127.0.0.1"));
         c.awaitLineAfter(cAgain, WAIT, line -> line.equals("UP ea@127.0.0.1"));

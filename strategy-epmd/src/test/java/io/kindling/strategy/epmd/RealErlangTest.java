@@ -9,6 +9,7 @@ import io.kindling.api.spi.DiscoveryStrategy;
 import io.kindling.core.Cluster;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.RefreshResult;
+import io.kindling.testing.NodeProcess;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ class RealErlangTest {
         String names = ErlangTools.epmdNames(port);
         assertTrue(names.contains("name k1 at port " + k1.address().port()), names);
 
-        ChildProcess erl = open(ErlangTools.startErl("erlx@127.0.0.1", port, PRINT_NAMES_AND_STAY_UP));
+        NodeProcess erl = open(ErlangTools.startErl("erlx@127.0.0.1", port, PRINT_NAMES_AND_STAY_UP));
         String erlNames = erl.awaitLine(WAIT, line -> line.startsWith("NAMES"));
         assertTrue(erlNames.contains("{\"k1\"," + k1.address().port() + "}"), "erl sees k1: " + erlNames);
         await("erlx registered", () -> client.names().containsKey("erlx"));
@@ -113,7 +114,7 @@ class RealErlangTest {
         assertTrue(names.contains("name pm1 at port " + k1.address().port()), names);
         assertTrue(names.contains("name pm2 at port " + k2.address().port()), names);
 
-        ChildProcess erl = open(ErlangTools.startErl("x@127.0.0.1", port, PRINT_NAMES_AND_STAY_UP));
+        NodeProcess erl = open(ErlangTools.startErl("x@127.0.0.1", port, PRINT_NAMES_AND_STAY_UP));
         String erlNames = erl.awaitLine(WAIT, line -> line.startsWith("NAMES"));
         assertTrue(erlNames.contains("\"pm1\"") && erlNames.contains("\"pm2\""), erlNames);
         await("erl registered with Kindling's port mapper", () -> mapper.registrations().containsKey("x"));
