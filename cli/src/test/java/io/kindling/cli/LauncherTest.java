@@ -102,6 +102,23 @@ class LauncherTest {
         awaitLine(second, "node up: cli-g@127.0.0.1");
     }
 
+    @Test
+    void jgroupsLoadsAsAnAutomaticModuleOnTheModulePath() throws Exception {
+        int base;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            base = probe.getLocalPort();
+        }
+        String[] jgroups = {"--strategy", "jgroups", "--set", "kindling.strategy.jgroups.cluster=cli-test-"
+            + ProcessHandle.current().pid(), "--set", "kindling.strategy.jgroups.bind-port=" + base, "--set",
+            "kindling.strategy.jgroups.port-range=3", "--set", "kindling.cluster.poll-interval=30s"};
+        BlockingQueue<String> first = new LinkedBlockingQueue<>();
+        BlockingQueue<String> second = new LinkedBlockingQueue<>();
+        startNode("cli-j@127.0.0.1", first, jgroups);
+        startNode("cli-k@127.0.0.1", second, jgroups);
+        awaitLine(first, "node up: cli-k@127.0.0.1");
+        awaitLine(second, "node up: cli-j@127.0.0.1");
+    }
+
     /** Starts {@code kindling node} and returns its address once it prints it. */
     private String startNode(String name, String... extra) throws Exception {
         return startNode(name, new LinkedBlockingQueue<>(), extra);

@@ -344,16 +344,7 @@ public final class Cluster implements AutoCloseable {
     // ---- internals ----
 
     private void start() {
-        try {
-            strategy.start(node);
-        } catch (Exception e) {
-            timer.shutdownNow();
-            events.shutdown();
-            work.shutdownNow();
-            throw new KindlingException("Cluster " + name + ": strategy " + strategyName + " could not start: "
-                    + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
-        }
-        strategy.onChange(this::requestRefresh);
+        // Listen before the strategy starts: joining a group can take seconds, and peers dial in meanwhile.
         monitor = node.monitor(event -> {
             switch (event) {
                 case NodeEvent.NodeUp up -> emit(new ClusterEvent.NodeUp(name, up.node(), up.attributes()));
@@ -361,6 +352,17 @@ public final class Cluster implements AutoCloseable {
             }
             wakeWaiters();
         });
+        strategy.onChange(this::requestRefresh);
+        try {
+            strategy.start(node);
+        } catch (Exception e) {
+            monitor.close();
+            timer.shutdownNow();
+            events.shutdown();
+            work.shutdownNow();
+            throw new KindlingException("Cluster " + name + ": strategy " + strategyName + " could not start: "
+                    + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+        }
         if (node instanceof KindlingNode kindlingNode) {
             kindlingNode.whenClosed(this::shutdown);
         }

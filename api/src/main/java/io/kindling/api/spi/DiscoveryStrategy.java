@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
  *   <li>{@link #start} runs once before the first discovery, with the node the cluster serves: a strategy that
  *       registers the node somewhere (a port mapper, a JGroups channel) does it there. {@link #close} undoes it.</li>
  *   <li>A strategy that learns of changes by itself (a JGroups view) calls the trigger given to
- *       {@link #onChange} so the cluster refreshes at once rather than at the next poll.</li>
+ *       {@link #onChange} so the cluster refreshes at once rather than at the next poll. The trigger is given
+ *       before {@link #start} and may be called from within it.</li>
  *   <li>{@link #connect}, {@link #disconnect} and {@link #listNodes} default to the node's own; a strategy that
  *       brings its own membership layer replaces them.</li>
  * </ul>
