@@ -1,0 +1,98 @@
+package io.kindling.strategy.jgroups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.api.KindlingException;
+import io.kindling.core.Cluster;
+import io.kindling.core.KindlingNode;
+import io.kindling.core.PrunePolicy;
+import io.kindling.core.RefreshResult;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A JGroups stack from the user's XML, in this JVM (which runs on the module path, JGroups as an automatic
+ * module); and the channel's lifetime following the cluster's.
+ */
+class JGroupsXmlConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable closeable : open.reversed()) {
+            closeable.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T open(T closeable) {
+        open.add(closeable);
+        return closeable;
+    }
+
+    @Test
+    void aStackFromXmlFormsTheClusterAndAClosedClusterLeavesTheGroup() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Path xml = Files.writeString(dir.resolve("loopback.xml"), """
+                <config xmlns="urn:org:jgroups">
+                  <TCP bind_addr="127.0.0.1" bind_port="%d" port_range="3"/>
+                  <TCPPING initial_hosts="127.0.0.1[%d]" port_range="3"/>
+                  <MERGE3 min_interval="1s" max_interval="3s"/>
+                  <FD_SOCK2/>
+                  <FD_ALL3 timeout="10s" interval="2s"/>
+                  <VERIFY_SUSPECT2 timeout="1s"/>
+                  <pbcast.NAKACK2 use_mcast_xmit="false"/>
+                  <UNICAST3/>
+                  <pbcast.STABLE/>
+                  <pbcast.GMS join_timeout="1s" print_local_addr="false"/>
+                  <FRAG2/>
+                </config>
+                """.formatted(port, port));
+        JGroupsOptions options = JGroupsOptions.defaults().withCluster("xml-" + ProcessHandle.current().pid())
+                .withConfig(xml.toString());
+        KindlingNode a = open(KindlingNode.builder().name("xa@127.0.0.1").cookie("jg").start());
+        KindlingNode b = open(KindlingNode.builder().name("xb@127.0.0.1").cookie("jg").start());
+        Cluster first = open(Cluster.builder(a).pollInterval(Duration.ofMinutes(5)).prune(PrunePolicy.immediately())
+                .strategy(JGroupsStrategyProvider.strategy(options)).start());
+        Cluster second = Cluster.builder(b).pollInterval(Duration.ofMinutes(5))
+                .strategy(JGroupsStrategyProvider.strategy(options)).start();
+        assertEquals(Set.of(b.name()), first.awaitPeers(1, Duration.ofSeconds(30)));
+        assertTrue(io.kindling.api.Node.class.getModule().isNamed(), "this test runs on the module path");
+
+        // Shutting b's cluster down closes its channel; a's view change refreshes a at once (its poll is 5 min),
+        // b is no longer discovered, and the prune policy disconnects it although b's node still runs.
+        second.shutdown();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (a.connectedNodes().contains(b.name())) {
+            assertTrue(System.nanoTime() < deadline, "a still connected to b: " + first.lastResult());
+            Thread.sleep(10);
+        }
+        RefreshResult.Success last = (RefreshResult.Success) first.lastResult().orElseThrow();
+        assertEquals(Set.of(b.name()), last.pruned());
+    }
+
+    @Test
+    void aMissingXmlStackIsAClearStartError() {
+        KindlingNode a = open(KindlingNode.builder().name("xc@127.0.0.1").cookie("jg").start());
+        KindlingException failed = assertThrows(KindlingException.class, () -> Cluster.builder(a)
+                .strategy(JGroupsStrategyProvider.strategy(JGroupsOptions.defaults().withConfig("no-such-stack.xml")))
+                .start());
+        assertTrue(failed.getMessage().contains("no-such-stack.xml"), failed.getMessage());
+    }
+}
