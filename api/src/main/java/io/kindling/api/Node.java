@@ -38,7 +38,8 @@ public interface Node extends AutoCloseable {
     Optional<NodeAttributes> attributesOf(NodeName node);
 
     /**
-     * Runs a task on a connected node and waits for its result.
+     * Runs a task on a connected node and waits for its result. A call to this node's own name runs here, with
+     * the same errors, without serializing the task (as Erlang's {@code rpc:call(node(), ...)}).
      *
      * @param node the node to run on; must be connected, or have been connected before (it is then redialed)
      * @param task the task

@@ -13,6 +13,7 @@ import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
 import io.kindling.api.NodeUnreachableException;
 import io.kindling.api.RemoteCallable;
+import io.kindling.api.RemoteExecutionException;
 import io.kindling.api.RemoteRunnable;
 import io.kindling.api.RpcTimeoutException;
 import io.kindling.api.Subscription;
@@ -127,9 +128,16 @@ public final class KindlingNode implements Node {
         this.codec = Plugins.create(CodecProvider.class, config.getString("kindling.codec", "java"), codecConfig,
                 classLoader);
         List<NodeExtension> all = new ArrayList<>();
-        for (String extension : config.getList("kindling.extensions")) {
+        List<String> named = config.getList("kindling.extensions");
+        List<String> disabled = config.getList("kindling.extensions.disabled");
+        for (String extension : named) {
             all.add(Plugins.create(NodeExtensionProvider.class, extension, config, classLoader));
         }
+        Plugins.providers(NodeExtensionProvider.class, classLoader).forEach((extensionName, provider) -> {
+            if (provider.startsByDefault() && !named.contains(extensionName) && !disabled.contains(extensionName)) {
+                all.add(provider.create(config.scoped("kindling.extension." + extensionName)));
+            }
+        });
         all.addAll(builder.extensions);
         this.extensions = List.copyOf(all);
         Map<String, String> attributeValues = new LinkedHashMap<>(builder.attributes);
@@ -238,6 +246,9 @@ public final class KindlingNode implements Node {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(task, "task");
         requirePositive(timeout);
+        if (node.equals(name)) {
+            return callLocally(task, timeout);
+        }
         PeerConnection connection = active(node);
         if (connection != null) {
             return connection.call(task, timeout);
@@ -256,6 +267,17 @@ public final class KindlingNode implements Node {
     public CompletableFuture<Void> cast(NodeName node, RemoteRunnable task) {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(task, "task");
+        if (node.equals(name)) {
+            callLocally(() -> {
+                task.run();
+                return null;
+            }, Duration.ofDays(365L * 100)).whenComplete((ignored, e) -> {
+                if (e != null) {
+                    LOG.log(Level.WARNING, "A cast on " + name + " to itself failed", unwrap(e));
+                }
+            });
+            return CompletableFuture.completedFuture(null);
+        }
         PeerConnection connection = active(node);
         if (connection != null) {
             try {
@@ -358,6 +380,35 @@ public final class KindlingNode implements Node {
     }
 
     /**
+     * A call to this node's own name: the task runs here, on a virtual thread with {@link #current()} set, with the
+     * same errors as a remote call (its exception wrapped in {@link RemoteExecutionException}, a timeout as
+     * {@link RpcTimeoutException} with the task interrupted), and without being serialized.
+     */
+    private <T> CompletableFuture<T> callLocally(RemoteCallable<T> task, Duration timeout) {
+        checkOpen();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        java.util.concurrent.Future<?> running = blocking.submit(() -> {
+            try {
+                result.complete(runAsCurrent(this, task));
+            } catch (Throwable e) {
+                result.completeExceptionally(new RemoteExecutionException(name, e));
+            }
+        });
+        var timer = scheduler.schedule(() -> {
+            if (result.completeExceptionally(new RpcTimeoutException(name, timeout, "Call"))) {
+                running.cancel(true);
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        result.whenComplete((value, error) -> {
+            timer.cancel(false);
+            if (result.isCancelled()) {
+                running.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /**
      * Runs a hook first thing when the node closes (at once if it is closed already): a cluster stops polling
      * before the node's connections go.
      */
@@ -372,8 +423,13 @@ public final class KindlingNode implements Node {
         return closed.get();
     }
 
-    /** The node's layered configuration, for the runtime parts built on it (clusters). */
-    Config config() {
+    /**
+     * The node's configuration: every layer ({@link KindlingConfig}) with the builder's settings on top. Modules
+     * built on a node (clusters, pools, region RPC) read their settings here.
+     *
+     * @return the configuration, read-only
+     */
+    public Config config() {
         return config;
     }
 

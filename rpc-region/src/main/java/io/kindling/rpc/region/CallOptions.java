@@ -1,0 +1,75 @@
+package io.kindling.rpc.region;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a region call behaves.
+ *
+ * @param timeout the bound on the whole call, waiting for a node included (default 5 s)
+ * @param whenEmpty what to do when the region has no node (default {@link WhenEmpty.Fail})
+ */
+public record CallOptions(Duration timeout, WhenEmpty whenEmpty) {
+
+    /** What a call does when its region has no node. */
+    public sealed interface WhenEmpty {
+        /** Fail at once with {@link NoNodeInRegionException}. */
+        record Fail() implements WhenEmpty {
+        }
+
+        /** Wait up to the call's timeout for a node of the region to appear (a deploy under way). */
+        record Wait() implements WhenEmpty {
+        }
+
+        /**
+         * Use the first of these regions that has a node; {@link RegionRpc#PRIMARY} may be one of them.
+         *
+         * @param regions the regions, in order of preference
+         */
+        record Fallback(List<String> regions) implements WhenEmpty {
+            /** Copies the list. */
+            public Fallback {
+                regions = List.copyOf(regions);
+                if (regions.isEmpty()) {
+                    throw new IllegalArgumentException("A fallback needs at least one region");
+                }
+            }
+        }
+    }
+
+    /** Checks the parts. */
+    public CallOptions {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(whenEmpty, "whenEmpty");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("A region call's timeout must be positive, not " + timeout);
+        }
+    }
+
+    /** {@return 5 s, fail at once when the region is empty} */
+    public static CallOptions defaults() {
+        return new CallOptions(Duration.ofSeconds(5), new WhenEmpty.Fail());
+    }
+
+    /**
+     * @param timeout another timeout
+     * @return these options with it
+     */
+    public CallOptions withTimeout(Duration timeout) {
+        return new CallOptions(timeout, whenEmpty);
+    }
+
+    /** {@return these options, waiting up to the timeout for a node when the region is empty} */
+    public CallOptions waitForNode() {
+        return new CallOptions(timeout, new WhenEmpty.Wait());
+    }
+
+    /**
+     * @param regions regions to use, in order, when the asked one has no node
+     * @return these options with that fallback
+     */
+    public CallOptions fallback(String... regions) {
+        return new CallOptions(timeout, new WhenEmpty.Fallback(List.of(regions)));
+    }
+}

@@ -1,0 +1,33 @@
+package io.kindling.rpc.region;
+
+import io.kindling.api.Config;
+import io.kindling.api.spi.NodeExtension;
+import io.kindling.api.spi.NodeExtensionProvider;
+
+/**
+ * Provides the {@code region} extension ({@link RegionExtension}), started by default on every node that has this
+ * module. Reads {@code kindling.region} and {@code kindling.primary-region} (default {@code local}).
+ */
+public final class RegionExtensionProvider implements NodeExtensionProvider {
+
+    /** Public for {@link java.util.ServiceLoader}. */
+    public RegionExtensionProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "region";
+    }
+
+    @Override
+    public boolean startsByDefault() {
+        return true;
+    }
+
+    @Override
+    public NodeExtension create(Config config) {
+        Config root = config.root();
+        return RegionExtension.of(root.getString("kindling.region", RegionExtension.DEFAULT_REGION),
+                root.getString("kindling.primary-region", RegionExtension.DEFAULT_REGION));
+    }
+}

@@ -1,0 +1,229 @@
+package io.kindling.rpc.region;
+
+import io.kindling.api.KindlingException;
+import io.kindling.api.NodeName;
+import io.kindling.api.RemoteCallable;
+import io.kindling.api.RemoteRunnable;
+import io.kindling.api.RpcTimeoutException;
+import io.kindling.core.KindlingNode;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs tasks on a node of a named region, or of the primary region: Fly.RPC's {@code rpc_region} for Kindling.
+ *
+ * <pre>{@code
+ * try (RegionRpc regions = RegionRpc.start(node)) {
+ *     String saved = regions.call(RegionRpc.PRIMARY, () -> Orders.save(order));      // writes go to the primary
+ *     int stock = regions.call("ams", () -> Stock.level(sku),
+ *             CallOptions.defaults().withTimeout(Duration.ofSeconds(2)).fallback("fra", RegionRpc.PRIMARY));
+ * }
+ * }</pre>
+ *
+ * A call picks a random node of the region, the local node included (a local call runs in-process, with the same
+ * errors). Errors are those of {@link io.kindling.api.Node#call}: {@link io.kindling.api.RemoteExecutionException},
+ * {@link RpcTimeoutException}, {@link io.kindling.api.NodeDownException} (the node went down mid-call) — always
+ * thrown (or completing the future exceptionally), never returned — plus {@link NoNodeInRegionException} when the
+ * region has no node and the options' {@link CallOptions.WhenEmpty} policy finds none either.
+ */
+public final class RegionRpc implements AutoCloseable {
+
+    /** The primary region, whatever its name ({@code kindling.primary-region}). */
+    public static final String PRIMARY = "<primary>";
+
+    private static final System.Logger LOG = System.getLogger(RegionRpc.class.getName());
+
+    private final KindlingNode node;
+    private final RegionRegistry registry;
+
+    private RegionRpc(KindlingNode node, RegionRegistry registry) {
+        this.node = node;
+        this.registry = registry;
+    }
+
+    /**
+     * Starts region RPC on a node: its region and primary region come from its {@link RegionExtension} (started by
+     * default), or from {@code kindling.region} / {@code kindling.primary-region} when the extension is disabled.
+     * Region queries time out after 5 s ({@code kindling.region.query-timeout}).
+     *
+     * @param node the local node
+     * @return the running region RPC
+     */
+    public static RegionRpc start(KindlingNode node) {
+        Objects.requireNonNull(node, "node");
+        var config = node.config();
+        RegionInfo local = RegionExtension.on(node.name())
+                .map(e -> new RegionInfo(e.region(), e.primaryRegion(), RegionExtension.VERSION))
+                .orElseGet(() -> new RegionInfo(config.getString("kindling.region", RegionExtension.DEFAULT_REGION),
+                        config.getString("kindling.primary-region", RegionExtension.DEFAULT_REGION),
+                        RegionExtension.VERSION));
+        Duration queryTimeout = config.getDuration("kindling.region.query-timeout", Duration.ofSeconds(5));
+        if (queryTimeout.isNegative() || queryTimeout.isZero()) {
+            throw new io.kindling.api.ConfigException("kindling.region.query-timeout",
+                    "Setting kindling.region.query-timeout must be positive");
+        }
+        return new RegionRpc(node, new RegionRegistry(node, local, queryTimeout));
+    }
+
+    /** {@return this node's region} */
+    public String region() {
+        return registry.local().region();
+    }
+
+    /** {@return the primary region} */
+    public String primaryRegion() {
+        return registry.local().primaryRegion();
+    }
+
+    /** {@return whether this node is in the primary region} */
+    public boolean isPrimary() {
+        return region().equals(primaryRegion());
+    }
+
+    /** {@return the registry of nodes by region} */
+    public RegionRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Runs a task on a node of a region, with the default options (5 s, fail at once when the region is empty).
+     *
+     * @param region a region, or {@link #PRIMARY}
+     * @param task the task
+     * @param <T> the result type
+     * @return the task's result
+     */
+    public <T> T call(String region, RemoteCallable<T> task) {
+        return call(region, task, CallOptions.defaults());
+    }
+
+    /**
+     * Runs a task on a node of a region.
+     *
+     * @param region a region, or {@link #PRIMARY}
+     * @param task the task
+     * @param options timeout and what to do when the region is empty
+     * @param <T> the result type
+     * @return the task's result
+     * @throws NoNodeInRegionException if no node was found (after waiting or falling back, as the options say)
+     * @throws io.kindling.api.RemoteExecutionException if the task threw
+     * @throws RpcTimeoutException if the timeout ran out
+     * @throws io.kindling.api.NodeDownException if the chosen node went down mid-call
+     */
+    public <T> T call(String region, RemoteCallable<T> task, CallOptions options) {
+        CompletableFuture<T> future = callAsync(region, task, options);
+        try {
+            return future.get(options.timeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new KindlingException("Region call to " + region + " interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new KindlingException("Region call to " + region + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new RpcTimeoutException(node.name(), options.timeout(), "Region call to " + region);
+        }
+    }
+
+    /**
+     * Runs a task on a node of a region without waiting.
+     *
+     * @param region a region, or {@link #PRIMARY}
+     * @param task the task
+     * @param options timeout and what to do when the region is empty
+     * @param <T> the result type
+     * @return completes with the result or the exceptions {@link #call(String, RemoteCallable, CallOptions)} throws
+     */
+    public <T> CompletableFuture<T> callAsync(String region, RemoteCallable<T> task, CallOptions options) {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(options, "options");
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        if (options.whenEmpty() instanceof CallOptions.WhenEmpty.Wait && registry.nodes(resolve(region)).isEmpty()) {
+            // Wait off the caller's thread, so callAsync never blocks.
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return registry.awaitNodes(resolve(region), options.timeout());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new KindlingException("Interrupted while waiting for a node in " + region, e);
+                }
+            }, command -> Thread.ofVirtual().start(command)).thenCompose(nodes -> {
+                if (nodes.isEmpty()) {
+                    return CompletableFuture.failedFuture(new NoNodeInRegionException(List.of(resolve(region)),
+                            registry.regions().keySet(), " within " + options.timeout().toMillis() + " ms"));
+                }
+                return run(pick(nodes), task, deadline, options.timeout());
+            });
+        }
+        List<String> tried = new ArrayList<>();
+        List<String> order = new ArrayList<>(List.of(region));
+        if (options.whenEmpty() instanceof CallOptions.WhenEmpty.Fallback fallback) {
+            order.addAll(fallback.regions());
+        }
+        for (String candidate : order) {
+            String resolved = resolve(candidate);
+            tried.add(resolved);
+            Set<NodeName> nodes = registry.nodes(resolved);
+            if (!nodes.isEmpty()) {
+                return run(pick(nodes), task, deadline, options.timeout());
+            }
+        }
+        return CompletableFuture.failedFuture(new NoNodeInRegionException(tried, registry.regions().keySet(), ""));
+    }
+
+    /**
+     * Runs a task on a node of a region without a result; a failure is logged.
+     *
+     * @param region a region, or {@link #PRIMARY}
+     * @param task the task
+     * @throws NoNodeInRegionException if the region has no node
+     */
+    public void cast(String region, RemoteRunnable task) {
+        Objects.requireNonNull(task, "task");
+        Set<NodeName> nodes = registry.nodes(resolve(region));
+        if (nodes.isEmpty()) {
+            throw new NoNodeInRegionException(List.of(resolve(region)), registry.regions().keySet(), "");
+        }
+        NodeName target = pick(nodes);
+        node.cast(target, task).whenComplete((ignored, e) -> {
+            if (e != null) {
+                LOG.log(Level.WARNING, "A region cast to " + target + " failed: " + e.getMessage());
+            }
+        });
+    }
+
+    /** Stops following node events. */
+    @Override
+    public void close() {
+        registry.close();
+    }
+
+    private String resolve(String region) {
+        return PRIMARY.equals(region) ? primaryRegion() : region;
+    }
+
+    private static NodeName pick(Set<NodeName> nodes) {
+        List<NodeName> list = List.copyOf(nodes);
+        return list.get(ThreadLocalRandom.current().nextInt(list.size()));
+    }
+
+    private <T> CompletableFuture<T> run(NodeName target, RemoteCallable<T> task, long deadline, Duration timeout) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return CompletableFuture.failedFuture(new RpcTimeoutException(target, timeout, "Region call"));
+        }
+        return node.callAsync(target, task, Duration.ofNanos(left));
+    }
+}

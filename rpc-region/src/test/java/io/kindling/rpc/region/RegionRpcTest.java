@@ -1,0 +1,192 @@
+package io.kindling.rpc.region;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.api.NodeDownException;
+import io.kindling.api.NodeName;
+import io.kindling.api.RemoteExecutionException;
+import io.kindling.core.KindlingNode;
+import io.kindling.testing.NodeProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Region RPC over nodes in separate JVMs, in regions ams, syd and iad (the primary); the test node is in ctl. */
+class RegionRpcTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String COOKIE = "region-test";
+
+    private KindlingNode ctl;
+    private RegionRpc rpc;
+    private final List<RegionEvent> events = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeEach
+    void startControlNode() {
+        ctl = KindlingNode.builder().name("ctl@127.0.0.1").cookie(COOKIE).set("kindling.region", "ctl")
+                .set("kindling.primary-region", "iad").start();
+        rpc = RegionRpc.start(ctl);
+        rpc.registry().addListener(events::add);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable closeable : open.reversed()) {
+            closeable.close();
+        }
+        rpc.close();
+        ctl.close();
+    }
+
+    private NodeProcess child(String name, String region, String... more) throws Exception {
+        List<String> settings = new ArrayList<>(List.of("kindling.region=" + region, "kindling.primary-region=iad",
+                "kindling.cluster.strategy=static", "kindling.strategy.static.nodes=" + ctl.address()));
+        settings.addAll(List.of(more));
+        NodeProcess node = NodeProcess.node(name, COOKIE, settings.toArray(String[]::new));
+        open.add(node);
+        return node;
+    }
+
+    private void awaitRegion(String region, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (rpc.registry().nodes(region).size() != count) {
+            assertTrue(System.nanoTime() < deadline, "region " + region + " should have " + count + " nodes: "
+                    + rpc.registry().regions());
+            Thread.sleep(10);
+        }
+    }
+
+    private static String here() {
+        return KindlingNode.current().orElseThrow().name().name();
+    }
+
+    @Test
+    void callsLandInTheAskedRegionFollowNodesThatComeAndGoAndHonourTheEmptyRegionPolicy() throws Exception {
+        child("ams1", "ams");
+        NodeProcess ams2 = child("ams2", "ams");
+        child("syd1", "syd");
+        child("iad1", "iad");
+        awaitRegion("ams", 2);
+        awaitRegion("syd", 1);
+        awaitRegion("iad", 1);
+        assertEquals(Set.of(ctl.name()), rpc.registry().nodes("ctl"), "the local node is in its region");
+
+        Set<String> landed = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            landed.add(rpc.call("ams", RegionRpcTest::here));
+        }
+        assertEquals(Set.of("ams1", "ams2"), landed, "only ams, and every ams node");
+        for (int i = 0; i < 20; i++) {
+            assertEquals("iad1", rpc.call(RegionRpc.PRIMARY, RegionRpcTest::here));
+        }
+        assertEquals("ctl", rpc.call("ctl", RegionRpcTest::here), "a local call runs here");
+        assertTrue(!rpc.isPrimary() && rpc.primaryRegion().equals("iad"));
+
+        NoNodeInRegionException none = assertThrows(NoNodeInRegionException.class,
+                () -> rpc.call("xyz", RegionRpcTest::here));
+        assertTrue(none.getMessage().contains("xyz") && none.getMessage().contains("ams"), none.getMessage());
+        long started = System.nanoTime();
+        NoNodeInRegionException waited = assertThrows(NoNodeInRegionException.class, () -> rpc.call("xyz",
+                RegionRpcTest::here, CallOptions.defaults().withTimeout(Duration.ofMillis(300)).waitForNode()));
+        assertTrue(waited.getMessage().contains("within 300 ms"), waited.getMessage());
+        assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(300));
+        assertEquals("iad1", rpc.call("xyz", RegionRpcTest::here, CallOptions.defaults().fallback("lhr",
+                RegionRpc.PRIMARY)));
+        RemoteExecutionException failed = assertThrows(RemoteExecutionException.class, () -> rpc.call("syd", () -> {
+            throw new IllegalStateException("from syd");
+        }));
+        assertEquals("from syd", failed.getCause().getMessage());
+
+        // A node joining a region becomes a target, even for a call that waits for it.
+        CompletableFuture<String> waiting = rpc.callAsync("lhr", RegionRpcTest::here,
+                CallOptions.defaults().withTimeout(WAIT).waitForNode());
+        child("lhr1", "lhr");
+        assertEquals("lhr1", waiting.get(30, TimeUnit.SECONDS));
+
+        // A node leaving (kill -9): calls in flight on it fail with NodeDownException, and it is no target after.
+        List<CompletableFuture<String>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            inFlight.add(rpc.callAsync("ams", () -> {
+                if (here().equals("ams2")) {
+                    Thread.sleep(60_000);
+                }
+                return here();
+            }, CallOptions.defaults().withTimeout(WAIT)));
+        }
+        // A ping's answer comes after every call sent before it on that connection: they all reached ams2.
+        ctl.ping(NodeName.parse("ams2@127.0.0.1"), Duration.ofSeconds(10));
+        ams2.kill();
+        int down = 0;
+        for (CompletableFuture<String> call : inFlight) {
+            try {
+                assertEquals("ams1", call.get(30, TimeUnit.SECONDS));
+            } catch (ExecutionException e) {
+                assertInstanceOf(NodeDownException.class, e.getCause(), e.getCause().toString());
+                down++;
+            }
+        }
+        assertTrue(down > 0, "some calls were on ams2");
+        awaitRegion("ams", 1);
+        for (int i = 0; i < 50; i++) {
+            assertEquals("ams1", rpc.call("ams", RegionRpcTest::here));
+        }
+        assertTrue(events.stream().anyMatch(e -> e instanceof RegionEvent.NodeLeft left
+                && left.node().equals(NodeName.parse("ams2@127.0.0.1")) && left.region().equals("ams")), events.toString());
+    }
+
+    @Test
+    void aNodeWithoutTheExtensionIsRecordedAsSuch() throws Exception {
+        child("bare1", "ams", "kindling.extensions.disabled=region");
+        NodeName bare = NodeName.parse("bare1@127.0.0.1");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!rpc.registry().withoutRegionSupport().containsKey(bare)) {
+            assertTrue(System.nanoTime() < deadline, "no verdict on bare1: " + events);
+            Thread.sleep(10);
+        }
+        assertTrue(rpc.registry().withoutRegionSupport().get(bare).contains("does not run the region extension"),
+                rpc.registry().withoutRegionSupport().toString());
+        assertEquals(Set.of(), rpc.registry().nodes("ams"));
+    }
+
+    @Test
+    void aRegionQueryThatHangsDoesNotStallTheRegistry() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        KindlingNode slow = KindlingNode.builder().name("slow@127.0.0.1").cookie(COOKIE)
+                .set("kindling.extensions.disabled", "region")
+                .extension(RegionExtension.computed(() -> {
+                    try {
+                        release.await(60, TimeUnit.SECONDS); // a region source that takes its time
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return "osa";
+                }, "iad")).start();
+        open.add(slow);
+        KindlingNode fast = KindlingNode.builder().name("fast@127.0.0.1").cookie(COOKIE)
+                .set("kindling.region", "fra").set("kindling.primary-region", "iad").start();
+        open.add(fast);
+        try {
+            slow.connect(ctl.address());
+            fast.connect(ctl.address());
+            awaitRegion("fra", 1); // answered while slow's query hangs
+            assertEquals(Set.of(), rpc.registry().nodes("osa"));
+        } finally {
+            release.countDown();
+        }
+        awaitRegion("osa", 1);
+    }
+}
