@@ -9,6 +9,7 @@ import io.kindling.api.NodeDownException;
 import io.kindling.api.NodeName;
 import io.kindling.api.RemoteExecutionException;
 import io.kindling.core.KindlingNode;
+import io.kindling.testing.Closer;
 import io.kindling.testing.NodeProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +21,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Region RPC over nodes in separate JVMs, in regions ams, syd and iad (the primary); the test node is in ctl. */
 class RegionRpcTest {
@@ -33,23 +34,16 @@ class RegionRpcTest {
     private KindlingNode ctl;
     private RegionRpc rpc;
     private final List<RegionEvent> events = new CopyOnWriteArrayList<>();
-    private final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final Closer open = new Closer();
 
     @BeforeEach
     void startControlNode() {
-        ctl = KindlingNode.builder().name("ctl@127.0.0.1").cookie(COOKIE).set("kindling.region", "ctl")
-                .set("kindling.primary-region", "iad").start();
-        rpc = RegionRpc.start(ctl);
+        // Closed last: the closer closes what was added last first.
+        ctl = open.add(KindlingNode.builder().name("ctl@127.0.0.1").cookie(COOKIE).set("kindling.region", "ctl")
+                .set("kindling.primary-region", "iad").start());
+        rpc = open.add(RegionRpc.start(ctl));
         rpc.registry().addListener(events::add);
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : open.reversed()) {
-            closeable.close();
-        }
-        rpc.close();
-        ctl.close();
     }
 
     private NodeProcess child(String name, String region, String... more) throws Exception {

@@ -15,6 +15,7 @@ import io.kindling.core.Cluster;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.PrunePolicy;
 import io.kindling.core.RefreshResult;
+import io.kindling.testing.Closer;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,8 +29,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The dns strategy against a real dnsmasq on loopback; nodes on 127.0.0.2, .3, .4 stand for distinct hosts. */
@@ -38,18 +39,11 @@ class DnsStrategyTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : open.reversed()) {
-            closeable.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private <T extends AutoCloseable> T open(T closeable) {
-        open.add(closeable);
-        return closeable;
+        return closer.add(closeable);
     }
 
     private KindlingNode node(String name, String host, int port) {

@@ -12,30 +12,23 @@ import io.kindling.api.NodeName;
 import io.kindling.core.Cluster;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.RefreshResult;
+import io.kindling.testing.Closer;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The strategies' failure reporting and configuration, with Kindling's port mapper on loopback. */
 class EpmdStrategyTest {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : open.reversed()) {
-            closeable.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private <T extends AutoCloseable> T open(T closeable) {
-        open.add(closeable);
-        return closeable;
+        return closer.add(closeable);
     }
 
     private KindlingNode node(String name, String... settings) {

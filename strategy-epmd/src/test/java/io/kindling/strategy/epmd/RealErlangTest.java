@@ -9,16 +9,16 @@ import io.kindling.api.spi.DiscoveryStrategy;
 import io.kindling.core.Cluster;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.RefreshResult;
+import io.kindling.testing.Closer;
 import io.kindling.testing.NodeProcess;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Kindling against Erlang/OTP's own epmd and erl (Debian erlang-base), all on 127.0.0.1. */
 class RealErlangTest {
@@ -27,18 +27,11 @@ class RealErlangTest {
     private static final String STAY_UP = "receive stop -> ok end.";
     private static final String PRINT_NAMES_AND_STAY_UP = "io:format(\"NAMES ~p~n\", [net_adm:names()]), " + STAY_UP;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : open.reversed()) {
-            closeable.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private <T extends AutoCloseable> T open(T closeable) {
-        open.add(closeable);
-        return closeable;
+        return closer.add(closeable);
     }
 
     private KindlingNode node(String name) {

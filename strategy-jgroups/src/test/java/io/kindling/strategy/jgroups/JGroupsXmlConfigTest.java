@@ -9,6 +9,7 @@ import io.kindling.core.Cluster;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.PrunePolicy;
 import io.kindling.core.RefreshResult;
+import io.kindling.testing.Closer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,18 +30,11 @@ class JGroupsXmlConfigTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : open.reversed()) {
-            closeable.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private <T extends AutoCloseable> T open(T closeable) {
-        open.add(closeable);
-        return closeable;
+        return closer.add(closeable);
     }
 
     @Test
