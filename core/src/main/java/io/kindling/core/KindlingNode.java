@@ -97,6 +97,8 @@ public final class KindlingNode implements Node {
     private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger tasksRunning = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long lastTaskEnded = System.nanoTime();
     private Transport.Listener listener;
     private NodeAddress address;
 
@@ -169,11 +171,19 @@ public final class KindlingNode implements Node {
 
     static <T> T runAsCurrent(KindlingNode node, RemoteCallable<T> task) throws Exception {
         CURRENT.set(node);
+        node.tasksRunning.incrementAndGet();
         try {
             return task.call();
         } finally {
+            node.lastTaskEnded = System.nanoTime();
+            node.tasksRunning.decrementAndGet();
             CURRENT.remove();
         }
+    }
+
+    /** How long no task has run here: 0 while one runs; since the start when none ever ran. For runners. */
+    long idleNanos() {
+        return tasksRunning.get() > 0 ? 0 : System.nanoTime() - lastTaskEnded;
     }
 
     private KindlingNode start() {

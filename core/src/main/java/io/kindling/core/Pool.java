@@ -622,18 +622,21 @@ public final class Pool implements AutoCloseable {
                 + RUNNER_IDS.incrementAndGet() + "-" + Long.toString(ProcessHandle.current().pid(), 36),
                 node.address().host());
         CompletableFuture<Void> up = new CompletableFuture<>();
+        // A runner booted to reach min never stops itself; one booted for demand does, as a failsafe, when idle
+        // well past the pool's own idle shutdown (the pool normally stops it first).
+        boolean forMin = runners.size() + booting.size() < min;
         booting.put(runner, up);
         try {
-            work.execute(() -> boot(runner, up));
+            work.execute(() -> boot(runner, up, forMin));
         } catch (RejectedExecutionException e) {
             booting.remove(runner);
         }
     }
 
-    private void boot(NodeName runner, CompletableFuture<Void> up) {
+    private void boot(NodeName runner, CompletableFuture<Void> up, boolean forMin) {
         long started = System.nanoTime();
         RunnerSpec spec = new RunnerSpec(runner, node.address(), node.cookieText(), name, env, bootTimeout,
-                extensions);
+                extensions, forMin ? Duration.ZERO : idleShutdownAfter.multipliedBy(2).plusSeconds(5));
         RunnerHandle handle = null;
         try {
             handle = backend.boot(spec);
@@ -778,21 +781,28 @@ public final class Pool implements AutoCloseable {
 
     private void checkIdle() {
         List<Slot> idle = new ArrayList<>();
+        List<Slot> kept = new ArrayList<>();
         synchronized (this) {
             long now = System.nanoTime();
             int spare = runners.size() - min;
             for (Slot slot : runners.values()) {
-                if (spare <= 0) {
-                    break;
-                }
                 if (slot.active == 0 && now - slot.idleSince >= idleShutdownAfter.toNanos()) {
-                    idle.add(slot);
-                    spare--;
+                    if (spare > 0) {
+                        idle.add(slot);
+                        spare--;
+                    } else {
+                        kept.add(slot);
+                    }
                 }
             }
         }
         idle.forEach(slot -> stopRunner(slot, "idle for " + idleShutdownAfter.toMillis() + " ms"));
+        // An idle runner kept to make up min may have been booted for demand, with its own idle failsafe: a no-op
+        // task tells it that it is still wanted.
+        kept.forEach(slot -> node.cast(slot.name, KEEP_ALIVE));
     }
+
+    private static final RemoteRunnable KEEP_ALIVE = () -> { };
 
     private void startPool() {
         long period = Math.max(10, Math.min(1000, idleShutdownAfter.toMillis() / 2));

@@ -12,9 +12,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The runner side of a {@link Pool}: what any backend starts. A runner is a node named by the pool that connects
  * back to its parent and carries two attributes, {@value #POOL_ATTRIBUTE} and {@value #PARENT_ATTRIBUTE}; the
- * parent treats its arrival as "ready". The runner's watchdog closes it when the parent node goes down (a closed
- * connection, or no heartbeat for {@code kindling.heartbeat.timeout}), and when the parent cannot be reached
- * within the boot timeout.
+ * parent treats its arrival as "ready". The runner's watchdogs close it when the parent node goes down (a closed
+ * connection, or no heartbeat for {@code kindling.heartbeat.timeout}), when the parent cannot be reached within
+ * the boot timeout, and when no task has run for the spec's idle timeout (a failsafe: the pool stops idle runners
+ * first, and never gives its {@code min} runners one).
  */
 public final class Runner {
 
@@ -44,7 +45,8 @@ public final class Runner {
      * The entry point of a runner process, for backends that start one (such as {@code backend-peer}). Reads its
      * spec from standard input as {@code key=value} lines ending with an empty line: {@code name}, {@code parent}
      * ({@code name@host:port}), {@code pool}, {@code cookie}, {@code boot-timeout-ms}, {@code extensions}
-     * (comma-separated) and {@code parent-pid}; the cookie never appears on a command line. Prints
+     * (comma-separated), {@code idle-timeout-ms} (0: never) and {@code parent-pid}; the cookie never appears on a
+     * command line. Prints
      * {@value #PHASE_PREFIX}{@code <phase>} lines as it boots, or {@value #FAILED_PREFIX}{@code <reason>} and exits
      * with {@value #EXIT_BOOT_FAILED}. Exits when its standard input ends (the parent closed it, or died), when the
      * parent process exits, or when the parent node goes down ({@value #EXIT_PARENT_LOST}): never an orphan.
@@ -78,7 +80,8 @@ public final class Runner {
                     required(settings, "pool"), java.util.Map.of(),
                     Duration.ofMillis(Long.parseLong(required(settings, "boot-timeout-ms"))),
                     java.util.Arrays.stream(settings.getProperty("extensions", "").split(","))
-                            .map(String::trim).filter(s -> !s.isEmpty()).toList());
+                            .map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                    Duration.ofMillis(Long.parseLong(settings.getProperty("idle-timeout-ms", "0").trim())));
         } catch (RuntimeException e) {
             fail("bad runner spec: " + e.getMessage());
             return;
@@ -101,7 +104,7 @@ public final class Runner {
         });
         KindlingNode node;
         try {
-            node = start(spec, null, () -> exit(EXIT_PARENT_LOST, "the parent node went down"), phase -> {
+            node = start(spec, null, reason -> exit(reason.startsWith("idle") ? 0 : EXIT_PARENT_LOST, reason), phase -> {
                 System.out.println(PHASE_PREFIX + phase);
                 System.out.flush();
             });
@@ -136,6 +139,34 @@ public final class Runner {
             }
         });
         Thread.ofPlatform().daemon().name("kindling-runner-warm-logging").start(() -> LOG.isLoggable(Level.INFO));
+    }
+
+    /** Stops the runner once no task has run for the idle timeout (none when zero). */
+    private static void watchIdleness(KindlingNode node, Duration idleTimeout, CompletableFuture<Void> stopped,
+            java.util.function.Consumer<String> whenStopped) {
+        if (idleTimeout.isZero()) {
+            return;
+        }
+        long check = Math.max(10, Math.min(1000, idleTimeout.toMillis() / 4));
+        Thread.ofPlatform().daemon().name("kindling-runner-idle-" + node.name().name()).start(() -> {
+            while (!stopped.isDone()) {
+                try {
+                    Thread.sleep(check); // a periodic check, not a wait for a condition another thread signals
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (node.isClosed()) {
+                    return;
+                }
+                if (node.idleNanos() >= idleTimeout.toNanos() && stopped.complete(null)) {
+                    LOG.log(Level.INFO, "Runner " + node.name() + ": no task for " + idleTimeout.toMillis()
+                            + " ms; stopping");
+                    node.close();
+                    whenStopped.accept("idle for " + idleTimeout.toMillis() + " ms");
+                    return;
+                }
+            }
+        });
     }
 
     private static final java.util.concurrent.atomic.AtomicReference<KindlingNode> RUNNING =
@@ -188,17 +219,19 @@ public final class Runner {
      *
      * @param spec what the backend was asked to boot
      * @param classLoader resolves tasks and extensions; {@code null} for the default
-     * @param whenParentLost run after the node closed because the parent went away (a child JVM exits there)
+     * @param whenStopped run with the reason after the node closed by itself: the parent went away, or it was
+     *     idle for the spec's idle timeout (a child JVM exits there)
      * @return the connected runner node
      * @throws KindlingException if the node cannot start (an extension failed: the message names it) or the
      *     parent cannot be reached within the boot timeout
      */
-    public static KindlingNode start(RunnerSpec spec, ClassLoader classLoader, Runnable whenParentLost) {
-        return start(spec, classLoader, whenParentLost, phase -> { });
+    public static KindlingNode start(RunnerSpec spec, ClassLoader classLoader,
+            java.util.function.Consumer<String> whenStopped) {
+        return start(spec, classLoader, whenStopped, phase -> { });
     }
 
-    static KindlingNode start(RunnerSpec spec, ClassLoader classLoader, Runnable whenParentLost,
-            java.util.function.Consumer<String> phases) {
+    static KindlingNode start(RunnerSpec spec, ClassLoader classLoader,
+            java.util.function.Consumer<String> whenStopped, java.util.function.Consumer<String> phases) {
         long deadline = System.nanoTime() + spec.bootTimeout().toNanos();
         KindlingNode.Builder builder = KindlingNode.builder().name(spec.runnerName()).cookie(spec.cookie())
                 .host(spec.parent().host()).attribute(POOL_ATTRIBUTE, spec.poolName())
@@ -217,7 +250,7 @@ public final class Runner {
                         + "); stopping");
                 Thread.ofVirtual().start(() -> {
                     node.close();
-                    whenParentLost.run();
+                    whenStopped.accept("the parent node went down");
                 });
             }
         });
@@ -226,6 +259,7 @@ public final class Runner {
             try {
                 Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
                 node.connect(spec.parent(), left);
+                watchIdleness(node, spec.idleTimeout(), lost, whenStopped);
                 return node;
             } catch (KindlingException e) {
                 last = e;

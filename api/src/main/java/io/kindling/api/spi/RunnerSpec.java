@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param env environment variables for the runner, exactly these (a runner does not inherit the parent's)
  * @param bootTimeout how long from start to "ready" before the boot counts as failed
  * @param extensions names of the node extensions the runner starts
+ * @param idleTimeout the runner stops itself after running no task for this long, a failsafe for a parent that no
+ *     longer manages it; {@link Duration#ZERO} for never (the pool's {@code min} runners)
  */
 public record RunnerSpec(NodeName runnerName, NodeAddress parent, String cookie, String poolName,
-        Map<String, String> env, Duration bootTimeout, List<String> extensions) {
+        Map<String, String> env, Duration bootTimeout, List<String> extensions, Duration idleTimeout) {
 
     /** Checks the parts and copies the collections. */
     public RunnerSpec {
@@ -30,11 +32,15 @@ public record RunnerSpec(NodeName runnerName, NodeAddress parent, String cookie,
         env = Map.copyOf(env);
         Objects.requireNonNull(bootTimeout, "bootTimeout");
         extensions = List.copyOf(extensions);
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (idleTimeout.isNegative()) {
+            throw new IllegalArgumentException("idleTimeout must not be negative");
+        }
     }
 
     @Override
     public String toString() {
         return "RunnerSpec[runnerName=" + runnerName + ", parent=" + parent + ", poolName=" + poolName
-                + ", env=" + env.keySet() + ", bootTimeout=" + bootTimeout + ", extensions=" + extensions + "]";
+                + ", env=" + env.keySet() + ", bootTimeout=" + bootTimeout + ", extensions=" + extensions + ", idleTimeout=" + idleTimeout + "]";
     }
 }

@@ -72,6 +72,7 @@ final class PeerBackend implements Backend {
                 .append("cookie=").append(escape(spec.cookie())).append('\n')
                 .append("boot-timeout-ms=").append(spec.bootTimeout().toMillis()).append('\n')
                 .append("extensions=").append(String.join(",", spec.extensions())).append('\n')
+                .append("idle-timeout-ms=").append(spec.idleTimeout().toMillis()).append('\n')
                 .append("parent-pid=").append(ProcessHandle.current().pid()).append("\n\n");
         try {
             child.stdin.write(settings.toString().getBytes(StandardCharsets.UTF_8));

@@ -124,7 +124,7 @@ class PeerBackendTest {
             public RunnerHandle boot(RunnerSpec spec) throws Exception {
                 RunnerSpec lost = new RunnerSpec(spec.runnerName(), new NodeAddress(spec.parent().name(),
                         "127.0.0.1", 1), spec.cookie(), spec.poolName(), spec.env(), Duration.ofSeconds(60),
-                        spec.extensions());
+                        spec.extensions(), spec.idleTimeout());
                 RunnerHandle handle = peer.boot(lost);
                 booted.add(handle);
                 return handle;

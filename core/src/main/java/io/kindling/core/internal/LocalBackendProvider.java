@@ -47,7 +47,7 @@ public final class LocalBackendProvider implements BackendProvider {
             Thread.ofVirtual().name("kindling-local-runner-boot").start(() -> {
                 try {
                     KindlingNode node = Runner.start(spec, Thread.currentThread().getContextClassLoader(),
-                            () -> handle.exited("the parent went down"));
+                            handle::exited);
                     handle.started(node);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Local runner " + spec.runnerName() + " failed to boot: " + e.getMessage());
