@@ -8,5 +8,7 @@ module io.kindling.backend.peer {
 
     exports io.kindling.backend.peer;
 
+    uses io.kindling.api.spi.RunnerEntryPoint;
+
     provides io.kindling.api.spi.BackendProvider with io.kindling.backend.peer.PeerBackendProvider;
 }

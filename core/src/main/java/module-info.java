@@ -1,13 +1,28 @@
 /**
- * Kindling's runtime: {@link io.kindling.core.KindlingNode} (an authenticated node over the {@code tcp} transport
- * and the {@code java} codec), {@link io.kindling.core.Cluster} (discovery and reconnection; the {@code static}
- * strategy), {@link io.kindling.core.KindlingConfig} (layered configuration) and {@link io.kindling.core.Plugins} (plugin
- * lookup by name).
+ * Kindling's runtime.
+ *
+ * <p>API, by package:
+ * <ul>
+ *   <li>{@code io.kindling.core}: {@link io.kindling.core.KindlingNode} (the node: authenticated RPC over the
+ *       {@code tcp} transport and the {@code java} codec), {@link io.kindling.core.KindlingConfig} (layered
+ *       configuration), {@link io.kindling.core.SystemTasks};</li>
+ *   <li>{@code io.kindling.core.cluster}: {@link io.kindling.core.cluster.Cluster} (discovery and reconnection),
+ *       its events, prune policies and refresh results;</li>
+ *   <li>{@code io.kindling.core.pool}: {@link io.kindling.core.pool.Pool} (runners on demand), its events, placed
+ *       children, and {@link io.kindling.core.pool.Runner} for tasks on runners.</li>
+ * </ul>
+ * Packages under {@code io.kindling.core.internal} are not API and not exported: the wire ({@code .wire}), pool
+ * and cluster machinery ({@code .pool}, {@code .cluster}), the built-in plugins ({@code .provider}: {@code tcp},
+ * {@code java}, {@code static}, {@code local}) and shared helpers. The one qualified export gives
+ * {@code rpc-region} the shared helpers (listener fan-out, waiting on futures).
  */
 module io.kindling.core {
     requires transitive io.kindling.api;
 
     exports io.kindling.core;
+    exports io.kindling.core.cluster;
+    exports io.kindling.core.pool;
+    exports io.kindling.core.internal to io.kindling.rpc.region;
 
     // Plugin lookup happens here, so the module declares every SPI it loads.
     uses io.kindling.api.spi.TransportProvider;
@@ -16,8 +31,10 @@ module io.kindling.core {
     uses io.kindling.api.spi.BackendProvider;
     uses io.kindling.api.spi.NodeExtensionProvider;
 
-    provides io.kindling.api.spi.TransportProvider with io.kindling.core.internal.TcpTransportProvider;
-    provides io.kindling.api.spi.CodecProvider with io.kindling.core.internal.JavaCodecProvider;
-    provides io.kindling.api.spi.DiscoveryStrategyProvider with io.kindling.core.internal.StaticStrategyProvider;
-    provides io.kindling.api.spi.BackendProvider with io.kindling.core.internal.LocalBackendProvider;
+    provides io.kindling.api.spi.TransportProvider with io.kindling.core.internal.provider.TcpTransportProvider;
+    provides io.kindling.api.spi.CodecProvider with io.kindling.core.internal.provider.JavaCodecProvider;
+    provides io.kindling.api.spi.DiscoveryStrategyProvider
+            with io.kindling.core.internal.provider.StaticStrategyProvider;
+    provides io.kindling.api.spi.BackendProvider with io.kindling.core.internal.provider.LocalBackendProvider;
+    provides io.kindling.api.spi.RunnerEntryPoint with io.kindling.core.internal.pool.RunnerMain.EntryPoint;
 }

@@ -141,6 +141,36 @@ public interface Node extends AutoCloseable {
     Subscription monitor(Consumer<? super NodeEvent> listener);
 
     /**
+     * The node's configuration: every layer (defaults, files, environment, system properties) with the settings
+     * the node was built with on top. What is built on a node (clusters, pools, region RPC) reads its settings
+     * here.
+     *
+     * @return the configuration, read-only
+     */
+    Config config();
+
+    /**
+     * The class loader the node resolves plugins and the classes of decoded tasks with. What is built on a node
+     * finds its own plugins with it.
+     *
+     * @return the class loader; never {@code null}
+     */
+    ClassLoader classLoader();
+
+    /**
+     * Runs a hook first thing when the node closes, before its connections go (at once, on this thread, when the
+     * node is closed already). A cluster uses it to stop polling. A hook that throws is logged; the others still
+     * run.
+     *
+     * @param hook what to run
+     * @return a handle that removes the hook
+     */
+    Subscription onClose(Runnable hook);
+
+    /** {@return whether {@link #close()} was called} */
+    boolean isClosed();
+
+    /**
      * Stops listening, closes every connection (pending calls fail with {@link NodeDownException}), interrupts the
      * tasks that peers are running here, and stops the node's extensions. Closing twice does nothing.
      */

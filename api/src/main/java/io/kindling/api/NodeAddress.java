@@ -58,37 +58,15 @@ public record NodeAddress(NodeName name, String host, int port) implements java.
             throw new IllegalArgumentException("Node address '" + NodeName.abbreviate(text)
                     + "' has no '@': use the form name@host:port, e.g. app@127.0.0.1:4370");
         }
-        String hostPort = text.substring(at + 1);
-        String host;
-        String portText;
-        if (hostPort.startsWith("[")) {
-            int close = hostPort.indexOf(']');
-            if (close < 0 || close + 1 >= hostPort.length() || hostPort.charAt(close + 1) != ':') {
-                throw new IllegalArgumentException("Node address '" + NodeName.abbreviate(text)
-                        + "' has a bracketed IPv6 host without ']:port': use name@[::1]:4370");
-            }
-            host = hostPort.substring(1, close);
-            portText = hostPort.substring(close + 2);
-        } else {
-            int colon = hostPort.lastIndexOf(':');
-            if (colon < 0) {
-                throw new IllegalArgumentException("Node address '" + NodeName.abbreviate(text)
-                        + "' has no port: use the form name@host:port, e.g. app@127.0.0.1:4370");
-            }
-            host = hostPort.substring(0, colon);
-            portText = hostPort.substring(colon + 1);
-            if (host.indexOf(':') >= 0) {
-                throw new IllegalArgumentException("Node address '" + NodeName.abbreviate(text)
-                        + "' has an IPv6 host without brackets: use name@[::1]:4370");
-            }
-        }
-        int port;
+        HostPort hostPort;
         try {
-            port = Integer.parseInt(portText);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Node address '" + NodeName.abbreviate(text) + "' has port '"
-                    + portText + "', which is not a number");
+            hostPort = HostPort.parse(text.substring(at + 1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Node address '" + NodeName.abbreviate(text) + "': "
+                    + e.getMessage() + " (the form is name@host:port, e.g. app@127.0.0.1:4370)", e);
         }
+        String host = hostPort.host();
+        int port = hostPort.port();
         NodeName name = new NodeName(text.substring(0, at), host);
         return new NodeAddress(name, host, port);
     }
@@ -105,10 +83,7 @@ public record NodeAddress(NodeName name, String host, int port) implements java.
     /** {@return the address as {@code name@host:port}, or {@code name@nhost (host:port)} when the hosts differ} */
     @Override
     public String toString() {
-        String hostText = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        if (host.equals(name.host())) {
-            return name.name() + "@" + hostText + ":" + port;
-        }
-        return name + " (" + hostText + ":" + port + ")";
+        String hostPort = new HostPort(host, port).toString();
+        return host.equals(name.host()) ? name.name() + "@" + hostPort : name + " (" + hostPort + ")";
     }
 }

@@ -2,7 +2,7 @@ package io.kindling.benchmarks;
 
 import io.kindling.api.NodeName;
 import io.kindling.core.KindlingNode;
-import io.kindling.core.Pool;
+import io.kindling.core.pool.Pool;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;

@@ -5,8 +5,9 @@ import io.kindling.api.NodeAddress;
 import io.kindling.api.NodeAttributes;
 import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
-import io.kindling.core.Cluster;
-import io.kindling.core.ClusterEvent;
+import io.kindling.core.cluster.Cluster;
+import io.kindling.core.cluster.RefreshResult;
+import io.kindling.core.cluster.ClusterEvent;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.SystemTasks;
 import java.time.Duration;
@@ -201,7 +202,7 @@ public final class KindlingCli {
         void print(ClusterEvent event) {
             String line = switch (event) {
                 case ClusterEvent.Refreshed refreshed -> {
-                    String outcome = Cluster.describe(refreshed.result());
+                    String outcome = RefreshResult.describe(refreshed.result());
                     if (outcome.equals(lastRefresh)) {
                         yield null;
                     }

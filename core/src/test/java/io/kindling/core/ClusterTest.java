@@ -27,6 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import io.kindling.core.cluster.RefreshResult;
+import io.kindling.core.cluster.PrunePolicy;
+import io.kindling.core.cluster.ClusterEvent;
+import io.kindling.core.cluster.Cluster;
 
 /** Clusters of real nodes (real sockets on 127.0.0.1) in this JVM; the multi-JVM cases are in strategy-epmd. */
 class ClusterTest {

@@ -21,6 +21,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.kindling.core.internal.wire.Cookies;
+import io.kindling.core.internal.PluginLookup;
 
 class ConfigAndPluginsTest {
 
@@ -74,13 +76,13 @@ class ConfigAndPluginsTest {
                 .name("p@127.0.0.1").cookie("c").set("kindling.transport", "carrier-pigeon").start());
         assertEquals(List.of("tcp"), e.available());
         assertTrue(e.getMessage().contains("carrier-pigeon") && e.getMessage().contains("tcp"), e.getMessage());
-        assertEquals(List.of("java"), List.copyOf(Plugins.providers(CodecProvider.class, null).keySet()));
+        assertEquals(List.of("java"), List.copyOf(PluginLookup.providers(CodecProvider.class, null).keySet()));
     }
 
     @Test
     void pluginsAreFoundOnTheModulePathHere() {
         assertTrue(KindlingNode.class.getModule().isNamed(), "these tests run on the module path");
-        assertEquals("tcp", Plugins.find(TransportProvider.class, "tcp", null).name());
+        assertEquals("tcp", PluginLookup.find(TransportProvider.class, "tcp", null).name());
     }
 
     @Test
@@ -128,8 +130,8 @@ class ConfigAndPluginsTest {
     public static final class ClassPathProbe {
         public static void main(String[] args) {
             System.out.println(KindlingNode.class.getModule().isNamed() ? "named module" : "unnamed module");
-            System.out.println("transport: " + Plugins.providers(TransportProvider.class, null).keySet());
-            System.out.println("codec: " + Plugins.providers(CodecProvider.class, null).keySet());
+            System.out.println("transport: " + PluginLookup.providers(TransportProvider.class, null).keySet());
+            System.out.println("codec: " + PluginLookup.providers(CodecProvider.class, null).keySet());
         }
     }
 }

@@ -14,11 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import io.kindling.core.internal.PluginLookup;
 
 class JavaCodecFilterTest {
 
     private static Codec codec(Map<String, String> settings) {
-        return Plugins.create(CodecProvider.class, "java", Config.of(settings), null);
+        return PluginLookup.create(CodecProvider.class, "java", Config.of(settings), null);
     }
 
     private static byte[] encode(Object value) throws IOException {

@@ -14,7 +14,7 @@ import io.kindling.api.RunnerLostException;
 import io.kindling.api.spi.Backend;
 import io.kindling.api.spi.RunnerHandle;
 import io.kindling.api.spi.RunnerSpec;
-import io.kindling.core.internal.LocalBackendProvider;
+import io.kindling.core.internal.provider.LocalBackendProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.kindling.core.pool.Runner;
+import io.kindling.core.pool.PoolEvent;
+import io.kindling.core.pool.Pool;
+import io.kindling.core.pool.PlacedChild;
 
 /** Pools on the {@code local} backend: runners are real nodes in this JVM, connected over loopback sockets. */
 class PoolTest {
@@ -238,7 +242,7 @@ class PoolTest {
     void aPlacedChildHoldsItsRunnerUntilStopped() throws Exception {
         Pool pool = start(Pool.builder(parent).name("child").max(1).idleShutdownAfter(Duration.ofMillis(100)));
         COUNTERS.put("child", new AtomicInteger());
-        Pool.PlacedChild child = pool.placeChild(() -> {
+        PlacedChild child = pool.placeChild(() -> {
             try {
                 Thread.sleep(Long.MAX_VALUE);
             } finally {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import io.kindling.core.internal.pool.RunnerNode;
 
 /** A runner's own idle watchdog: it stops itself when no task ran for its idle timeout, never while one runs. */
 class RunnerIdleTest {
@@ -22,7 +23,7 @@ class RunnerIdleTest {
                     parent.address(), "idle", "idle-pool", Map.of(), Duration.ofSeconds(10), List.of(),
                     Duration.ofMillis(500));
             CompletableFuture<String> stopped = new CompletableFuture<>();
-            KindlingNode runner = Runner.start(spec, null, stopped::complete);
+            KindlingNode runner = RunnerNode.start(spec, null, stopped::complete);
             Await.until("connected", Duration.ofSeconds(10),
                     () -> parent.connectedNodes().contains(runner.name()));
 
@@ -47,7 +48,7 @@ class RunnerIdleTest {
             RunnerSpec spec = new RunnerSpec(io.kindling.api.NodeName.parse("keep-runner@127.0.0.1"),
                     parent.address(), "idle", "keep-pool", Map.of(), Duration.ofSeconds(10), List.of(), Duration.ZERO);
             CompletableFuture<String> stopped = new CompletableFuture<>();
-            KindlingNode runner = Runner.start(spec, null, stopped::complete);
+            KindlingNode runner = RunnerNode.start(spec, null, stopped::complete);
             try {
                 // A negative check over a bounded window: nothing may stop it.
                 assertThrows(() -> stopped.get(1500, TimeUnit.MILLISECONDS));

@@ -5,7 +5,7 @@ import io.kindling.api.NodeName;
 import io.kindling.backend.peer.PeerBackendOptions;
 import io.kindling.backend.peer.PeerBackendProvider;
 import io.kindling.core.KindlingNode;
-import io.kindling.core.Pool;
+import io.kindling.core.pool.Pool;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
 package io.kindling.testing;
 
-import io.kindling.core.Cluster;
-import io.kindling.core.ClusterEvent;
+import io.kindling.core.cluster.Cluster;
+import io.kindling.core.cluster.RefreshResult;
+import io.kindling.core.cluster.ClusterEvent;
 import io.kindling.core.KindlingNode;
 import java.io.BufferedReader;
 import java.io.File;
@@ -196,7 +197,7 @@ public final class NodeProcess implements AutoCloseable {
             String line = switch (event) {
                 case ClusterEvent.NodeUp up -> "UP " + up.node();
                 case ClusterEvent.NodeDown down -> "DOWN " + down.node() + " " + down.reason();
-                case ClusterEvent.Refreshed refreshed -> "REFRESHED " + Cluster.describe(refreshed.result());
+                case ClusterEvent.Refreshed refreshed -> "REFRESHED " + RefreshResult.describe(refreshed.result());
                 default -> event.getClass().getSimpleName().toUpperCase(Locale.ROOT);
             };
             System.out.println(line);

@@ -3,7 +3,7 @@ package io.kindling.testing;
 import io.kindling.api.NodeName;
 import io.kindling.api.RemoteCallable;
 import io.kindling.core.KindlingNode;
-import io.kindling.core.Pool;
+import io.kindling.core.pool.Pool;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -3,6 +3,7 @@ package io.kindling.backend.peer;
 import io.kindling.api.NodeName;
 import io.kindling.api.spi.Backend;
 import io.kindling.api.spi.RunnerHandle;
+import io.kindling.api.spi.RunnerProtocol;
 import io.kindling.api.spi.RunnerSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,21 +22,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** Runners as child JVMs. */
+/** Runners as child JVMs, started at core's {@link io.kindling.api.spi.RunnerEntryPoint}. */
 final class PeerBackend implements Backend {
 
     private static final System.Logger LOG = System.getLogger(PeerBackend.class.getName());
     private static final System.Logger OUTPUT = System.getLogger("io.kindling.backend.peer.runner");
-    /** Core's runner entry point; the child finds it on the parent's module path or class path. */
-    static final String RUNNER_MODULE = "io.kindling.core";
-    static final String RUNNER_CLASS = "io.kindling.core.Runner";
-    private static final String PHASE_PREFIX = "kindling-runner: phase ";
-    private static final String FAILED_PREFIX = "kindling-runner: failed: ";
     /** The module options a runner takes over from this JVM. */
     private static final List<String> MODULE_OPTIONS = List.of("--patch-module", "--add-reads", "--add-exports",
             "--add-opens", "--add-modules");
@@ -45,8 +42,12 @@ final class PeerBackend implements Backend {
     /** Caches being trained by a runner of this JVM: one trainer per cache. */
     private static final Set<Path> TRAINING = ConcurrentHashMap.newKeySet();
 
-    PeerBackend(PeerBackendOptions options) {
+    /** Core's runner entry point; the child finds it on the parent's module path or class path. */
+    private final Class<?> runnerMain;
+
+    PeerBackend(PeerBackendOptions options, Class<?> runnerMain) {
         this.options = options;
+        this.runnerMain = runnerMain;
     }
 
     @Override
@@ -65,17 +66,9 @@ final class PeerBackend implements Backend {
                 installTrained(startup);
             }
         });
-        StringBuilder settings = new StringBuilder();
-        settings.append("name=").append(spec.runnerName()).append('\n')
-                .append("parent=").append(spec.parent()).append('\n')
-                .append("pool=").append(escape(spec.poolName())).append('\n')
-                .append("cookie=").append(escape(spec.cookie())).append('\n')
-                .append("boot-timeout-ms=").append(spec.bootTimeout().toMillis()).append('\n')
-                .append("extensions=").append(String.join(",", spec.extensions())).append('\n')
-                .append("idle-timeout-ms=").append(spec.idleTimeout().toMillis()).append('\n')
-                .append("parent-pid=").append(ProcessHandle.current().pid()).append("\n\n");
+        String settings = RunnerProtocol.encode(spec, OptionalLong.of(ProcessHandle.current().pid()));
         try {
-            child.stdin.write(settings.toString().getBytes(StandardCharsets.UTF_8));
+            child.stdin.write(settings.getBytes(StandardCharsets.UTF_8));
             child.stdin.flush();
         } catch (IOException e) {
             process.destroyForcibly();
@@ -161,7 +154,9 @@ final class PeerBackend implements Backend {
         command.addAll(options.jvmOptions());
         String modulePath = System.getProperty("jdk.module.path", "");
         String classPath = System.getProperty("java.class.path", "");
-        boolean modular = ModuleLayer.boot().findModule(RUNNER_MODULE).isPresent() && !modulePath.isBlank();
+        Module runnerModule = runnerMain.getModule();
+        boolean modular = runnerModule.isNamed() && runnerModule.getLayer() == ModuleLayer.boot()
+                && !modulePath.isBlank();
         if (modular) {
             command.add("--module-path");
             command.add(modulePath);
@@ -184,11 +179,11 @@ final class PeerBackend implements Backend {
                 command.add(classPath);
             }
             command.add("-m");
-            command.add(RUNNER_MODULE + "/" + RUNNER_CLASS);
+            command.add(runnerModule.getName() + "/" + runnerMain.getName());
         } else {
             command.add("-cp");
             command.add(classPath);
-            command.add(RUNNER_CLASS);
+            command.add(runnerMain.getName());
         }
         return command;
     }
@@ -228,10 +223,6 @@ final class PeerBackend implements Backend {
                 + HexFormat.of().formatHex(digest, 0, 8) + suffix);
     }
 
-    private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("\n", "\\n");
-    }
-
     /** A runner process. */
     private final class Child implements RunnerHandle {
         private final NodeName name;
@@ -265,11 +256,8 @@ final class PeerBackend implements Backend {
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    if (line.startsWith(PHASE_PREFIX)) {
-                        phase = line.substring(PHASE_PREFIX.length());
-                    } else if (line.startsWith(FAILED_PREFIX)) {
-                        failure = line.substring(FAILED_PREFIX.length());
-                    }
+                    RunnerProtocol.phaseOf(line).ifPresent(reached -> phase = reached);
+                    RunnerProtocol.failureOf(line).ifPresent(reason -> failure = reason);
                     synchronized (recent) {
                         recent.add(line);
                         if (recent.size() > options.outputLines()) {

@@ -3,6 +3,8 @@ package io.kindling.backend.peer;
 import io.kindling.api.Config;
 import io.kindling.api.spi.Backend;
 import io.kindling.api.spi.BackendProvider;
+import io.kindling.api.spi.RunnerEntryPoint;
+import java.util.ServiceLoader;
 
 /**
  * Provides the {@code peer} backend: each runner is a child JVM on this machine (Erlang's {@code :peer},
@@ -42,8 +44,18 @@ public final class PeerBackendProvider implements BackendProvider {
      *
      * @param options the settings
      * @return a new backend
+     * @throws IllegalStateException if no runner entry point is on the path (core provides it)
      */
     public static Backend backend(PeerBackendOptions options) {
-        return new PeerBackend(options);
+        return new PeerBackend(options, runnerMain());
+    }
+
+    /** Core's runner entry point, found as a service: no class is named here. */
+    private static Class<?> runnerMain() {
+        return ServiceLoader.load(RunnerEntryPoint.class).findFirst().map(RunnerEntryPoint::mainClass)
+                .or(() -> ServiceLoader.load(RunnerEntryPoint.class, PeerBackendProvider.class.getClassLoader())
+                        .findFirst().map(RunnerEntryPoint::mainClass))
+                .orElseThrow(() -> new IllegalStateException("The peer backend found no runner entry point "
+                        + "(io.kindling.api.spi.RunnerEntryPoint): put kindling-core on the module path or class path"));
     }
 }

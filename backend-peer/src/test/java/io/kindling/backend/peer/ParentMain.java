@@ -1,7 +1,7 @@
 package io.kindling.backend.peer;
 
 import io.kindling.core.KindlingNode;
-import io.kindling.core.Pool;
+import io.kindling.core.pool.Pool;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,6 @@
 package io.kindling.rpc.region;
 
+import io.kindling.api.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -42,9 +43,7 @@ public record CallOptions(Duration timeout, WhenEmpty whenEmpty) {
     public CallOptions {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(whenEmpty, "whenEmpty");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("A region call's timeout must be positive, not " + timeout);
-        }
+        Durations.requirePositive(timeout, "A region call's timeout");
     }
 
     /** {@return 5 s, fail at once when the region is empty} */

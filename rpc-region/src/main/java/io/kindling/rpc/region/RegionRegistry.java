@@ -3,7 +3,8 @@ package io.kindling.rpc.region;
 import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
 import io.kindling.api.Subscription;
-import io.kindling.core.KindlingNode;
+import io.kindling.api.Node;
+import io.kindling.core.internal.Listeners;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Collections;
@@ -33,11 +34,10 @@ public final class RegionRegistry implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RegionRegistry.class.getName());
 
-    private final KindlingNode node;
+    private final Node node;
     private final RegionInfo local;
     private final Duration queryTimeout;
-    private final List<Consumer<? super RegionEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final ExecutorService events;
+    private final Listeners<RegionEvent> events;
     private final Subscription monitor;
     // Guarded by "this".
     private final Map<NodeName, RegionInfo> regions = new HashMap<>();
@@ -45,12 +45,11 @@ public final class RegionRegistry implements AutoCloseable {
     private final Map<NodeName, Long> generations = new HashMap<>();
     private boolean closed;
 
-    RegionRegistry(KindlingNode node, RegionInfo local, Duration queryTimeout) {
+    RegionRegistry(Node node, RegionInfo local, Duration queryTimeout) {
         this.node = node;
         this.local = local;
         this.queryTimeout = queryTimeout;
-        this.events = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("kindling-regions-" + node.name()
-                .name()).factory());
+        this.events = new Listeners<>("kindling-regions-" + node.name().name(), "the regions of " + node.name());
         regions.put(node.name(), local);
         this.monitor = node.monitor(event -> {
             switch (event) {
@@ -109,9 +108,7 @@ public final class RegionRegistry implements AutoCloseable {
      * @return a handle that removes it
      */
     public Subscription addListener(Consumer<? super RegionEvent> listener) {
-        Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return events.add(listener);
     }
 
     /**
@@ -198,18 +195,6 @@ public final class RegionRegistry implements AutoCloseable {
     }
 
     private void emit(RegionEvent event) {
-        try {
-            events.execute(() -> {
-                for (Consumer<? super RegionEvent> listener : listeners) {
-                    try {
-                        listener.accept(event);
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "A region listener failed on " + event, e);
-                    }
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
+        events.emit(event);
     }
 }

@@ -5,7 +5,9 @@ import io.kindling.api.NodeName;
 import io.kindling.api.RemoteCallable;
 import io.kindling.api.RemoteRunnable;
 import io.kindling.api.RpcTimeoutException;
-import io.kindling.core.KindlingNode;
+import io.kindling.api.Durations;
+import io.kindling.api.Node;
+import io.kindling.core.internal.Futures;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,10 +44,10 @@ public final class RegionRpc implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RegionRpc.class.getName());
 
-    private final KindlingNode node;
+    private final Node node;
     private final RegionRegistry registry;
 
-    private RegionRpc(KindlingNode node, RegionRegistry registry) {
+    private RegionRpc(Node node, RegionRegistry registry) {
         this.node = node;
         this.registry = registry;
     }
@@ -58,7 +60,7 @@ public final class RegionRpc implements AutoCloseable {
      * @param node the local node
      * @return the running region RPC
      */
-    public static RegionRpc start(KindlingNode node) {
+    public static RegionRpc start(Node node) {
         Objects.requireNonNull(node, "node");
         var config = node.config();
         RegionInfo local = RegionExtension.on(node.name())
@@ -66,11 +68,8 @@ public final class RegionRpc implements AutoCloseable {
                 .orElseGet(() -> new RegionInfo(config.getString("kindling.region", RegionExtension.DEFAULT_REGION),
                         config.getString("kindling.primary-region", RegionExtension.DEFAULT_REGION),
                         RegionExtension.VERSION));
-        Duration queryTimeout = config.getDuration("kindling.region.query-timeout", Duration.ofSeconds(5));
-        if (queryTimeout.isNegative() || queryTimeout.isZero()) {
-            throw new io.kindling.api.ConfigException("kindling.region.query-timeout",
-                    "Setting kindling.region.query-timeout must be positive");
-        }
+        Duration queryTimeout = Durations.positiveSetting(config, "kindling.region.query-timeout", null,
+                Duration.ofSeconds(5));
         return new RegionRpc(node, new RegionRegistry(node, local, queryTimeout));
     }
 
@@ -120,20 +119,8 @@ public final class RegionRpc implements AutoCloseable {
      * @throws io.kindling.api.NodeDownException if the chosen node went down mid-call
      */
     public <T> T call(String region, RemoteCallable<T> task, CallOptions options) {
-        CompletableFuture<T> future = callAsync(region, task, options);
-        try {
-            return future.get(options.timeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new KindlingException("Region call to " + region + " interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r
-                    : new KindlingException("Region call to " + region + " failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new RpcTimeoutException(node.name(), options.timeout(), "Region call to " + region);
-        }
+        return Futures.awaitTimed(callAsync(region, task, options), options.timeout(), "Region call to " + region,
+                () -> new RpcTimeoutException(node.name(), options.timeout(), "Region call to " + region));
     }
 
     /**

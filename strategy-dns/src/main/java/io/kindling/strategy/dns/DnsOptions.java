@@ -1,7 +1,9 @@
 package io.kindling.strategy.dns;
 
 import io.kindling.api.Config;
+import io.kindling.api.Durations;
 import io.kindling.api.ConfigException;
+import io.kindling.api.HostPort;
 import io.kindling.api.NodeName;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -73,9 +75,7 @@ public record DnsOptions(List<Query> queries, Duration timeout, List<InetSocketA
         if (queries.isEmpty()) {
             throw new IllegalArgumentException("The dns strategy needs at least one query");
         }
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("DNS timeout must be positive, not " + timeout);
-        }
+        Durations.requirePositive(timeout, "DNS timeout");
     }
 
     /**
@@ -141,11 +141,7 @@ public record DnsOptions(List<Query> queries, Duration timeout, List<InetSocketA
         for (String server : config.getList("servers")) {
             servers.add(server(config, server));
         }
-        Duration timeout = config.getDuration("timeout", Duration.ofSeconds(5));
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new ConfigException(config.fullKey("timeout"), "Setting " + config.fullKey("timeout")
-                    + " must be positive");
-        }
+        Duration timeout = Durations.positiveSetting(config, "timeout", null, Duration.ofSeconds(5));
         return new DnsOptions(queries, timeout, servers,
                 Path.of(config.getString("resolv-conf", "/etc/resolv.conf")));
     }
@@ -163,17 +159,14 @@ public record DnsOptions(List<Query> queries, Duration timeout, List<InetSocketA
         String rest = entry.substring(at + 1).trim();
         return switch (type) {
             case "a", "aaaa", "address" -> {
-                int portAt = rest.lastIndexOf(':');
-                if (portAt < 0) {
-                    throw new ConfigException(key, "Setting " + key + ": '" + entry + "' has no port (a:"
-                            + basename + "@" + rest + ":PORT)");
-                }
+                HostPort hostPort;
                 try {
-                    yield new Query(Type.ADDRESS, basename, rest.substring(0, portAt),
-                            Integer.parseInt(rest.substring(portAt + 1)));
-                } catch (NumberFormatException e) {
-                    throw new ConfigException(key, "Setting " + key + ": '" + entry + "' has no valid port");
+                    hostPort = HostPort.parse(rest);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(key, "Setting " + key + ": '" + entry + "': " + e.getMessage()
+                            + " (a:" + basename + "@NAME:PORT)");
                 }
+                yield new Query(Type.ADDRESS, basename, hostPort.host(), hostPort.port());
             }
             case "srv" -> new Query(Type.SRV, basename, rest, 0);
             default -> throw new ConfigException(key, "Setting " + key + ": '" + entry + "' starts with '" + type
@@ -182,24 +175,11 @@ public record DnsOptions(List<Query> queries, Duration timeout, List<InetSocketA
     }
 
     private static InetSocketAddress server(Config config, String server) {
-        String host = server.trim();
-        int port = 53;
-        int colon = host.lastIndexOf(':');
-        if (host.startsWith("[")) { // [::1]:53
-            int close = host.indexOf(']');
-            if (close > 0 && close + 1 < host.length() && host.charAt(close + 1) == ':') {
-                port = Integer.parseInt(host.substring(close + 2));
-            }
-            host = host.substring(1, Math.max(1, close));
-        } else if (colon > 0 && host.indexOf(':') == colon) {
-            try {
-                port = Integer.parseInt(host.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new ConfigException(config.fullKey("servers"), "Setting " + config.fullKey("servers") + ": '"
-                        + server + "' has no valid port");
-            }
-            host = host.substring(0, colon);
+        try {
+            return HostPort.parse(server, 53).unresolved();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(config.fullKey("servers"), "Setting " + config.fullKey("servers") + ": "
+                    + e.getMessage());
         }
-        return InetSocketAddress.createUnresolved(host, port);
     }
 }

@@ -1,5 +1,6 @@
 package io.kindling.strategy.epmd;
 
+import io.kindling.api.Durations;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -51,9 +52,7 @@ public final class EpmdClient {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("Port mapper port must be 1 to 65535, not " + port);
         }
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("Port mapper timeout must be positive, not " + timeout);
-        }
+        Durations.requirePositive(timeout, "Port mapper timeout");
         this.port = port;
         this.timeout = timeout;
     }

@@ -1,6 +1,7 @@
 package io.kindling.strategy.epmd;
 
 import io.kindling.api.Config;
+import io.kindling.api.Durations;
 import io.kindling.api.ConfigException;
 import io.kindling.api.NodeName;
 import java.time.Duration;
@@ -48,9 +49,7 @@ public record EpmdOptions(String host, int port, ServerMode server, String serve
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("Port mapper port must be 1 to 65535, not " + port);
         }
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("Port mapper timeout must be positive, not " + timeout);
-        }
+        Durations.requirePositive(timeout, "Port mapper timeout");
     }
 
     /** {@return the defaults: 127.0.0.1:4369, if-absent, every interface, 5 s, no nodes} */
@@ -83,11 +82,7 @@ public record EpmdOptions(String host, int port, ServerMode server, String serve
             default -> throw new ConfigException(epmd.fullKey("server"), "Setting " + epmd.fullKey("server")
                     + " = '" + mode + "' is not one of never, if-absent, always");
         };
-        Duration timeout = epmd.getDuration("timeout", Duration.ofSeconds(5));
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new ConfigException(epmd.fullKey("timeout"), "Setting " + epmd.fullKey("timeout")
-                    + " must be positive");
-        }
+        Duration timeout = Durations.positiveSetting(epmd, "timeout", null, Duration.ofSeconds(5));
         List<NodeName> nodes = new ArrayList<>();
         for (String entry : epmd.getList("nodes")) {
             try {

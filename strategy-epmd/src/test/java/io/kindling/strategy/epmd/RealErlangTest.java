@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.api.NodeName;
 import io.kindling.api.spi.DiscoveryStrategy;
-import io.kindling.core.Cluster;
+import io.kindling.core.cluster.Cluster;
 import io.kindling.core.KindlingNode;
-import io.kindling.core.RefreshResult;
+import io.kindling.core.cluster.RefreshResult;
 import io.kindling.testing.Closer;
 import io.kindling.testing.NodeProcess;
 import java.net.InetAddress;

@@ -2,6 +2,7 @@ package io.kindling.strategy.jgroups;
 
 import io.kindling.api.Config;
 import io.kindling.api.ConfigException;
+import io.kindling.api.HostPort;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,23 +95,18 @@ public record JGroupsOptions(String cluster, String config, String bindAddress, 
         return new JGroupsOptions(cluster, config, bindAddress, bindPort, portRange, initialHosts);
     }
 
+    /** {@code host:port}, or JGroups' own {@code host[port]}. */
     private static InetSocketAddress host(Config config, String entry) {
         String text = entry.trim();
-        try {
-            int bracket = text.indexOf('[');
-            if (bracket > 0 && text.endsWith("]")) {
-                return InetSocketAddress.createUnresolved(text.substring(0, bracket),
-                        Integer.parseInt(text.substring(bracket + 1, text.length() - 1)));
-            }
-            int colon = text.lastIndexOf(':');
-            if (colon > 0) {
-                return InetSocketAddress.createUnresolved(text.substring(0, colon),
-                        Integer.parseInt(text.substring(colon + 1)));
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        int bracket = text.indexOf('[');
+        if (bracket > 0 && text.endsWith("]")) {
+            text = text.substring(0, bracket) + ":" + text.substring(bracket + 1, text.length() - 1);
         }
-        throw new ConfigException(config.fullKey("initial-hosts"), "Setting " + config.fullKey("initial-hosts")
-                + ": '" + entry + "' is not host:port or host[port]");
+        try {
+            return HostPort.parse(text).unresolved();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(config.fullKey("initial-hosts"), "Setting " + config.fullKey("initial-hosts")
+                    + ": '" + entry + "' is not host:port or host[port]: " + e.getMessage());
+        }
     }
 }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.api.KindlingException;
-import io.kindling.core.Cluster;
+import io.kindling.core.cluster.Cluster;
 import io.kindling.core.KindlingNode;
-import io.kindling.core.PrunePolicy;
-import io.kindling.core.RefreshResult;
+import io.kindling.core.cluster.PrunePolicy;
+import io.kindling.core.cluster.RefreshResult;
 import io.kindling.testing.Closer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -65,7 +65,7 @@ class JGroupsXmlConfigTest {
         List<RefreshResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
         Cluster first = open(Cluster.builder(a).pollInterval(Duration.ofMinutes(5)).prune(PrunePolicy.immediately())
                 .listener(event -> {
-                    if (event instanceof io.kindling.core.ClusterEvent.Refreshed refreshed) {
+                    if (event instanceof io.kindling.core.cluster.ClusterEvent.Refreshed refreshed) {
                         results.add(refreshed.result());
                     }
                 })

@@ -1,0 +1,92 @@
+package io.kindling.core.internal;
+
+import io.kindling.api.KindlingException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Blocking on a future, with one mapping of its outcomes: the result; the cause of a failure, unwrapped (a
+ * {@link KindlingException} as it is, anything else wrapped in one); an interrupt cancels the future, keeps the
+ * thread's interrupt flag and throws; a timeout cancels the future and throws the caller's exception.
+ *
+ * <p>Internal: not part of Kindling's API.
+ */
+public final class Futures {
+
+    /**
+     * How much longer than its own timeout a caller waits on a future that has a timer of its own: the bound only
+     * guards against a lost completion.
+     */
+    public static final Duration SAFETY_MARGIN = Duration.ofSeconds(2);
+
+    private Futures() {
+    }
+
+    /**
+     * Waits for a future.
+     *
+     * @param future the future
+     * @param timeout how long to wait
+     * @param what what is awaited, for messages: {@code "Call to a@h"}
+     * @param onTimeout the exception to throw when the wait times out
+     * @param <T> the result type
+     * @return the result
+     * @throws KindlingException the failure, interrupt or cancellation, as described above
+     */
+    public static <T> T await(Future<T> future, Duration timeout, String what,
+            Supplier<? extends RuntimeException> onTimeout) {
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new KindlingException(what + " interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof KindlingException k) {
+                throw k;
+            }
+            throw new KindlingException(what + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw onTimeout.get();
+        } catch (CancellationException e) {
+            throw new KindlingException(what + " was cancelled", e);
+        }
+    }
+
+    /**
+     * Waits for a future that completes by its own timer within {@code timeout}: waits that plus
+     * {@link #SAFETY_MARGIN}.
+     *
+     * @param future the future
+     * @param timeout the future's own timeout
+     * @param what what is awaited, for messages
+     * @param onTimeout the exception to throw when even the margin ran out
+     * @param <T> the result type
+     * @return the result
+     */
+    public static <T> T awaitTimed(CompletableFuture<T> future, Duration timeout, String what,
+            Supplier<? extends RuntimeException> onTimeout) {
+        return await(future, timeout.plus(SAFETY_MARGIN), what, onTimeout);
+    }
+
+    /**
+     * {@return the cause behind {@link ExecutionException} and {@link CompletionException} wrappers}
+     *
+     * @param e the exception
+     */
+    public static Throwable unwrap(Throwable e) {
+        while ((e instanceof ExecutionException || e instanceof CompletionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+}

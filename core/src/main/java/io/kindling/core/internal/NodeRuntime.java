@@ -1,0 +1,165 @@
+package io.kindling.core.internal;
+
+import io.kindling.api.Node;
+import io.kindling.api.NodeName;
+import io.kindling.api.RemoteCallable;
+import io.kindling.api.RemoteExecutionException;
+import io.kindling.api.RemoteRunnable;
+import io.kindling.api.RpcTimeoutException;
+import io.kindling.api.spi.Codec;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What a node's connections and task runners need of the node, and nothing else: its name, codec, class loader,
+ * frame limit and timer, and the task context ({@link #runTask}) that tells a task which node it runs on and
+ * counts the tasks running. The wire talks to this object, never to the node facade.
+ *
+ * <p>Internal: not part of Kindling's API.
+ */
+public final class NodeRuntime {
+
+    private static final System.Logger LOG = System.getLogger(NodeRuntime.class.getName());
+    private static final ThreadLocal<Node> CURRENT = new ThreadLocal<>();
+
+    private final Node node;
+    private final Codec codec;
+    private final ClassLoader classLoader;
+    private final long maxFrameSize;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicInteger tasksRunning = new AtomicInteger();
+    private volatile long lastTaskEnded = System.nanoTime();
+
+    /**
+     * @param node the node tasks see as {@link #current()}
+     * @param codec encodes tasks, results and exceptions
+     * @param classLoader resolves the classes of decoded values
+     * @param maxFrameSize the largest frame sent or accepted, in bytes
+     * @param scheduler the node's timer
+     */
+    public NodeRuntime(Node node, Codec codec, ClassLoader classLoader, long maxFrameSize,
+            ScheduledExecutorService scheduler) {
+        this.node = node;
+        this.codec = codec;
+        this.classLoader = classLoader;
+        this.maxFrameSize = maxFrameSize;
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * {@return the node running the current task, if this thread runs one}
+     */
+    public static Optional<Node> current() {
+        return Optional.ofNullable(CURRENT.get());
+    }
+
+    /**
+     * Runs a task as this node's: {@link #current()} is the node while it runs, and it counts as running.
+     *
+     * @param task the task
+     * @param <T> the result type
+     * @return its result
+     * @throws Exception what the task threw
+     */
+    public <T> T runTask(RemoteCallable<T> task) throws Exception {
+        CURRENT.set(node);
+        tasksRunning.incrementAndGet();
+        try {
+            return task.call();
+        } finally {
+            lastTaskEnded = System.nanoTime();
+            tasksRunning.decrementAndGet();
+            CURRENT.remove();
+        }
+    }
+
+    /**
+     * A call to the node's own name: the task runs here on the executor, with {@link #current()} set, with the
+     * errors of a remote call (its exception wrapped in {@link RemoteExecutionException}, a timeout as
+     * {@link RpcTimeoutException} with the task interrupted), and without being serialized.
+     *
+     * @param task the task
+     * @param timeout how long it may run
+     * @param executor runs it
+     * @param <T> the result type
+     * @return completes with its result; cancelling it interrupts the task
+     */
+    public <T> CompletableFuture<T> callHere(RemoteCallable<T> task, Duration timeout, ExecutorService executor) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Future<?> running = executor.submit(() -> {
+            try {
+                result.complete(runTask(task));
+            } catch (Throwable e) {
+                result.completeExceptionally(new RemoteExecutionException(name(), e));
+            }
+        });
+        var timer = scheduler.schedule(() -> {
+            if (result.completeExceptionally(new RpcTimeoutException(name(), timeout, "Call"))) {
+                running.cancel(true);
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        result.whenComplete((value, error) -> {
+            timer.cancel(false);
+            if (result.isCancelled()) {
+                running.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * A cast to the node's own name: the task runs here on the executor; a failure is logged.
+     *
+     * @param task the task
+     * @param executor runs it
+     */
+    public void castHere(RemoteRunnable task, ExecutorService executor) {
+        executor.execute(() -> {
+            try {
+                runTask(() -> {
+                    task.run();
+                    return null;
+                });
+            } catch (Exception | Error e) {
+                LOG.log(Level.WARNING, "A cast on " + name() + " to itself failed", e);
+            }
+        });
+    }
+
+    /** {@return how long no task has run: zero while one runs; since the start when none ever ran} */
+    public Duration idleTime() {
+        return tasksRunning.get() > 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - lastTaskEnded);
+    }
+
+    /** {@return the node's name} */
+    public NodeName name() {
+        return node.name();
+    }
+
+    /** {@return the codec} */
+    public Codec codec() {
+        return codec;
+    }
+
+    /** {@return the class loader decoded values are resolved with} */
+    public ClassLoader classLoader() {
+        return classLoader;
+    }
+
+    /** {@return the largest frame, in bytes} */
+    public long maxFrameSize() {
+        return maxFrameSize;
+    }
+
+    /** {@return the node's timer} */
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+}

@@ -1,0 +1,47 @@
+package io.kindling.core.internal.pool;
+
+import io.kindling.api.Node;
+import io.kindling.api.spi.Backend;
+import io.kindling.core.internal.Listeners;
+import io.kindling.core.internal.Threads;
+import io.kindling.core.internal.wire.Cookies;
+import io.kindling.core.pool.PoolEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * A pool's machinery, made in one place: its timer and worker threads, its {@link RunnerFleet} and its
+ * {@link Placement}, and the cookie its runners get (the node's, found from the node's configuration as the node
+ * found it).
+ *
+ * <p>Internal: not part of Kindling's API.
+ *
+ * @param fleet the runners
+ * @param placement the calls
+ */
+public record PoolWiring(RunnerFleet fleet, Placement placement) {
+
+    /**
+     * Makes a pool's machinery; nothing runs until {@link #start()}.
+     *
+     * @param node the parent node
+     * @param settings the pool's options
+     * @param backend boots runners
+     * @param events where pool events go
+     * @return the machinery
+     */
+    public static PoolWiring create(Node node, PoolSettings settings, Backend backend, Listeners<PoolEvent> events) {
+        ScheduledExecutorService timer = Threads.timer("kindling-pool-" + settings.name());
+        ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
+        String cookie = new String(Cookies.resolve(node.config()), StandardCharsets.UTF_8);
+        RunnerFleet fleet = new RunnerFleet(node, settings, backend, cookie, timer, work, events);
+        return new PoolWiring(fleet, new Placement(node, settings, fleet, timer));
+    }
+
+    /** Starts idle checks and boots {@code min} runners. */
+    public void start() {
+        fleet.start(placement::dispatch);
+    }
+}

@@ -1,0 +1,394 @@
+package io.kindling.core.internal.wire;
+
+import io.kindling.api.AuthenticationException;
+import io.kindling.api.KindlingException;
+import io.kindling.api.NodeAddress;
+import io.kindling.api.NodeAttributes;
+import io.kindling.api.NodeEvent;
+import io.kindling.api.NodeName;
+import io.kindling.api.NodeUnreachableException;
+import io.kindling.api.spi.Transport;
+import io.kindling.core.internal.Futures;
+import io.kindling.core.internal.Listeners;
+import io.kindling.core.internal.NodeRuntime;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A node's connections: listens and accepts, dials, arbitrates simultaneous dials, keeps one active connection per
+ * peer, reports node up and down, and runs heartbeats.
+ *
+ * <p>Of two connections between the same incarnations, the one dialed by the node with the smaller name survives,
+ * on both sides alike; a connection from a new incarnation of the peer (it restarted) replaces the old one, which
+ * goes down.
+ *
+ * <p>Internal: not part of Kindling's API.
+ */
+public final class Connections {
+
+    private static final System.Logger LOG = System.getLogger(Connections.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** How much longer than the connect timeout a caller waits on a dial that another thread runs. */
+    private static final long CONNECT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final NodeRuntime runtime;
+    private final NodeName self;
+    private final Transport transport;
+    private final Authenticator authenticator;
+    private final Listeners<NodeEvent> events;
+    private final ExecutorService blocking;
+    private final Duration connectTimeout;
+    private final Map<NodeName, PeerSlot> slots = new ConcurrentHashMap<>();
+    private final Map<NodeName, NodeAddress> knownAddresses = new ConcurrentHashMap<>();
+    private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Transport.Listener listener;
+    private volatile NodeAddress listening;
+
+    /**
+     * @param runtime the node's runtime
+     * @param transport opens and accepts connections
+     * @param cookie the cluster cookie
+     * @param attributes this node's attributes, sent to peers
+     * @param settings the timeouts
+     * @param events where node up and node down are reported
+     * @param blocking runs dials and incoming handshakes
+     */
+    public Connections(NodeRuntime runtime, Transport transport, byte[] cookie, NodeAttributes attributes,
+            WireSettings settings, Listeners<NodeEvent> events, ExecutorService blocking) {
+        this.runtime = runtime;
+        this.self = runtime.name();
+        this.transport = transport;
+        this.authenticator = new Authenticator(self, cookie, RANDOM.nextLong(), attributes,
+                settings.handshakeTimeout(), runtime.scheduler());
+        this.events = events;
+        this.blocking = blocking;
+        this.connectTimeout = settings.connectTimeout();
+        long tick = settings.heartbeatInterval().toNanos();
+        long timeout = settings.heartbeatTimeout().toNanos();
+        runtime.scheduler().scheduleAtFixedRate(() -> heartbeat(tick, timeout), tick, Math.max(tick / 2, 1),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Listens and starts accepting.
+     *
+     * @param host the host to bind
+     * @param port the port; 0 picks a free one
+     * @return the address peers dial
+     * @throws IOException if the address cannot be bound
+     */
+    public NodeAddress listen(String host, int port) throws IOException {
+        listener = transport.listen(new InetSocketAddress(host, port));
+        listening = new NodeAddress(self, host, listener.localAddress().getPort());
+        Thread.ofVirtual().name("kindling-accept-" + self.name()).start(this::acceptLoop);
+        return listening;
+    }
+
+    /** {@return the active connection to a node, or {@code null}} */
+    public PeerConnection active(NodeName node) {
+        PeerSlot slot = slots.get(node);
+        return slot == null ? null : slot.active();
+    }
+
+    /** {@return the nodes with an active connection, sorted} */
+    public Set<NodeName> connectedNodes() {
+        Set<NodeName> names = new TreeSet<>();
+        slots.forEach((peer, slot) -> {
+            if (slot.active() != null) {
+                names.add(peer);
+            }
+        });
+        return Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * Connects to an address and waits.
+     *
+     * @param target the address
+     * @param timeout bounds the dial and the handshake
+     * @return the connection
+     */
+    public PeerConnection connect(NodeAddress target, Duration timeout) {
+        return Futures.awaitTimed(connectAsync(target, timeout), timeout, "Connect to " + target.name(),
+                () -> new io.kindling.api.RpcTimeoutException(target.name(), timeout, "Connect"));
+    }
+
+    /**
+     * The connection to a node that is not connected now, dialed at the address it was last seen at.
+     *
+     * @param node the node
+     * @param timeout the caller's timeout; the dial takes at most the connect timeout
+     * @return completes with the connection
+     */
+    public CompletableFuture<PeerConnection> reconnect(NodeName node, Duration timeout) {
+        NodeAddress known = knownAddresses.get(node);
+        if (known == null) {
+            return CompletableFuture.failedFuture(new NodeUnreachableException(node, "Node " + node
+                    + " is not connected and its address is not known; connect to its address first", null));
+        }
+        Duration limit = timeout.compareTo(connectTimeout) < 0 ? timeout : connectTimeout;
+        return connectAsync(known, limit);
+    }
+
+    /** The connection to a node, dialing it unless a connection exists or is being made. */
+    private CompletableFuture<PeerConnection> connectAsync(NodeAddress target, Duration timeout) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new KindlingException("Node " + self + " is closed"));
+        }
+        PeerSlot slot = slots.computeIfAbsent(target.name(), unused -> new PeerSlot());
+        CompletableFuture<PeerConnection> result;
+        synchronized (slot) {
+            PeerConnection current = slot.active();
+            if (current != null) {
+                return CompletableFuture.completedFuture(current);
+            }
+            if (slot.pending == null) {
+                slot.pending = new CompletableFuture<>();
+                slot.dialing = true;
+                blocking.execute(() -> dial(slot, target, timeout));
+            }
+            result = slot.pending;
+        }
+        return result.copy().orTimeout(timeout.toNanos() + CONNECT_SLACK_NANOS, TimeUnit.NANOSECONDS)
+                .exceptionallyCompose(e -> {
+                    Throwable cause = Futures.unwrap(e);
+                    if (cause instanceof TimeoutException) {
+                        synchronized (slot) {
+                            slot.forgetIfStuck(result);
+                        }
+                        return CompletableFuture.failedFuture(new NodeUnreachableException(target.name(),
+                                "Could not connect to node " + target.name() + " at " + target.host() + ":"
+                                        + target.port() + " within " + timeout.toMillis() + " ms", null));
+                    }
+                    return CompletableFuture.failedFuture(cause);
+                });
+    }
+
+    private void dial(PeerSlot slot, NodeAddress target, Duration timeout) {
+        Transport.Connection raw = null;
+        Handshake.Peer peer;
+        try {
+            try {
+                raw = transport.connect(target.toSocketAddress(), timeout);
+            } catch (IOException e) {
+                throw new NodeUnreachableException(target.name(), "Cannot connect to node " + target.name()
+                        + " at " + target.host() + ":" + target.port() + ": " + Authenticator.describe(e), e);
+            }
+            peer = authenticator.dial(raw, target, listening);
+        } catch (Authenticator.SimultaneousDial lost) {
+            closeQuietly(raw);
+            // The peer is dialing us and its dial wins: its HELLO completes the pending connect. If it never
+            // arrives, the waiting caller's connect timeout ends the wait.
+            synchronized (slot) {
+                slot.dialing = false;
+            }
+            return;
+        } catch (RuntimeException e) {
+            closeQuietly(raw);
+            if (e instanceof AuthenticationException) {
+                LOG.log(Level.WARNING, e.getMessage());
+            } else {
+                LOG.log(Level.DEBUG, "Dialing " + target + " failed: " + e.getMessage());
+            }
+            synchronized (slot) {
+                slot.dialing = false;
+                slot.failIfAbandoned(e);
+            }
+            return;
+        }
+        knownAddresses.put(peer.name(), target);
+        PeerConnection connection = new PeerConnection(runtime, this, peer, self, raw);
+        synchronized (slot) {
+            slot.dialing = false;
+        }
+        register(slot, connection);
+    }
+
+    private void acceptLoop() {
+        while (!closed.get()) {
+            Transport.Connection raw;
+            try {
+                raw = listener.accept();
+            } catch (IOException e) {
+                if (!closed.get()) {
+                    LOG.log(Level.ERROR, "Node " + self + " stopped accepting connections: " + e.getMessage());
+                }
+                return;
+            }
+            blocking.execute(() -> accept(raw));
+        }
+    }
+
+    private void accept(Transport.Connection raw) {
+        Incoming attempt = new Incoming();
+        Authenticator.Accepted accepted = authenticator.accept(raw, attempt);
+        if (accepted == null) {
+            return;
+        }
+        NodeName peer = accepted.peer().name();
+        if (accepted.listenPort() > 0 && !accepted.listenHost().isBlank()) {
+            knownAddresses.put(peer, new NodeAddress(peer, accepted.listenHost(), accepted.listenPort()));
+        }
+        PeerConnection connection = new PeerConnection(runtime, this, accepted.peer(), peer, raw);
+        synchronized (attempt.slot) {
+            attempt.slot.incoming--;
+        }
+        register(attempt.slot, connection);
+    }
+
+    /** One incoming attempt's claim on its peer's slot. */
+    private final class Incoming implements Authenticator.Arbiter {
+        PeerSlot slot;
+
+        @Override
+        public int onHello(NodeName peer) {
+            slot = slots.computeIfAbsent(peer, unused -> new PeerSlot());
+            synchronized (slot) {
+                return slot.onIncoming(self, peer);
+            }
+        }
+
+        @Override
+        public void failed(KindlingException error) {
+            synchronized (slot) {
+                slot.incoming--;
+                slot.failIfAbandoned(error);
+            }
+        }
+    }
+
+    /**
+     * Makes a freshly authenticated connection the peer's connection, or retires it when a simultaneous dial
+     * already gave the pair one.
+     */
+    private void register(PeerSlot slot, PeerConnection connection) {
+        if (closed.get()) {
+            connection.close("node " + self + " closed");
+            return;
+        }
+        connections.add(connection);
+        connection.start();
+        PeerConnection stale = null;
+        synchronized (slot) {
+            PeerConnection old = slot.active();
+            if (old == null) {
+                slot.activate(connection);
+                connection.announced = true;
+                events.emit(new NodeEvent.NodeUp(connection.peer, connection.peerAttributes));
+            } else if (old.peerIncarnation != connection.peerIncarnation) {
+                stale = old;
+                slot.activate(connection);
+            } else if (old.dialer.compareTo(connection.dialer) <= 0) {
+                connection.retired = true;
+                slot.resolvePending(old);
+            } else {
+                old.retired = true;
+                old.announced = false;
+                connection.announced = true;
+                slot.activate(connection);
+            }
+        }
+        if (stale != null) {
+            stale.close("node " + connection.peer + " restarted (new incarnation connected)");
+            synchronized (slot) {
+                if (slot.active() == connection && !connection.announced) {
+                    connection.announced = true;
+                    events.emit(new NodeEvent.NodeUp(connection.peer, connection.peerAttributes));
+                }
+            }
+        }
+    }
+
+    /** Called once by each connection as it closes. */
+    void connectionClosed(PeerConnection connection, String reason) {
+        connections.remove(connection);
+        PeerSlot slot = slots.get(connection.peer);
+        if (slot == null) {
+            return;
+        }
+        synchronized (slot) {
+            if (slot.active == connection) {
+                slot.active = null;
+            }
+            if (connection.announced) {
+                connection.announced = false;
+                LOG.log(Level.INFO, "Node " + connection.peer + " is down: " + reason);
+                events.emit(new NodeEvent.NodeDown(connection.peer, reason));
+            }
+        }
+    }
+
+    private void heartbeat(long intervalNanos, long timeoutNanos) {
+        long now = System.nanoTime();
+        for (PeerConnection connection : connections) {
+            try {
+                connection.heartbeat(now, intervalNanos, timeoutNanos);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Heartbeat of " + connection + " failed", e);
+            }
+        }
+    }
+
+    /** Stops listening and closes every connection; later dials fail. */
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (listener != null) {
+                listener.close();
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "Closing the listener of " + self, e);
+        }
+        for (PeerConnection connection : List.copyOf(connections)) {
+            connection.close("node " + self + " closed");
+        }
+    }
+
+    /**
+     * For tests: whether no dial or incoming handshake with the node is in flight.
+     *
+     * @param node the peer
+     * @return whether it is settled
+     */
+    public boolean settled(NodeName node) {
+        PeerSlot slot = slots.get(node);
+        return slot == null || slot.settled();
+    }
+
+    /** {@return every open connection, active or retired, one a line: for diagnostics} */
+    public String describe() {
+        StringBuilder text = new StringBuilder();
+        for (PeerConnection connection : connections) {
+            text.append(connection).append(connection.retired ? " retired" : "")
+                    .append(active(connection.peer) == connection ? " active" : "").append('\n');
+        }
+        return text.toString();
+    }
+
+    static void closeQuietly(Transport.Connection raw) {
+        if (raw != null) {
+            try {
+                raw.close();
+            } catch (IOException e) {
+                // nothing more to do
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.kindling.core.internal.wire;
+
+import io.kindling.api.KindlingException;
+import io.kindling.api.spi.Codec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+
+/**
+ * Frame layout after the handshake: {@code int length} (of what follows), {@code byte type}, then the body.
+ * Bodies: CALL {@code long id} + encoded task; CAST encoded task; RESULT {@code long id} + encoded value; FAILURE
+ * {@code long id} + {@code int n} + n bytes of the encoded exception + the encoded {@code RemoteFailure} copy;
+ * CANCEL, PING, PONG {@code long id}; TICK empty.
+ *
+ * <p>Internal: not part of Kindling's API.
+ */
+public final class Frames {
+
+    static final int CALL = 1;
+    static final int CAST = 2;
+    static final int RESULT = 3;
+    static final int FAILURE = 4;
+    static final int CANCEL = 5;
+    static final int TICK = 6;
+    static final int PING = 7;
+    static final int PONG = 8;
+
+    static final int HEADER = 5;
+
+    private Frames() {
+    }
+
+    static String typeName(int type) {
+        return switch (type) {
+            case CALL -> "CALL";
+            case CAST -> "CAST";
+            case RESULT -> "RESULT";
+            case FAILURE -> "FAILURE";
+            case CANCEL -> "CANCEL";
+            case TICK -> "TICK";
+            case PING -> "PING";
+            case PONG -> "PONG";
+            default -> "unknown type " + type;
+        };
+    }
+
+    /** A frame with an id and no body. */
+    static byte[] control(int type, long id) {
+        Buffer buffer = new Buffer(HEADER + 8);
+        buffer.begin(type);
+        buffer.writeLong(id);
+        return buffer.finish(Long.MAX_VALUE);
+    }
+
+    static byte[] tick() {
+        Buffer buffer = new Buffer(HEADER);
+        buffer.begin(TICK);
+        return buffer.finish(Long.MAX_VALUE);
+    }
+
+    /**
+     * A frame carrying an encoded value.
+     *
+     * @throws IOException if the codec cannot encode the value
+     * @throws KindlingException if the frame would exceed the limit
+     */
+    static byte[] withValue(int type, long id, boolean hasId, Codec codec, Object value, long maxFrame)
+            throws IOException {
+        Buffer buffer = new Buffer(256);
+        buffer.begin(type);
+        if (hasId) {
+            buffer.writeLong(id);
+        }
+        codec.encode(value, buffer);
+        return buffer.finish(maxFrame);
+    }
+
+    /** A FAILURE frame: the exception itself if it encodes, and always a {@code RemoteFailure} copy. */
+    static byte[] failure(long id, Codec codec, Throwable error, Object copy, long maxFrame) throws IOException {
+        Buffer buffer = new Buffer(1024);
+        buffer.begin(FAILURE);
+        buffer.writeLong(id);
+        int lengthAt = buffer.size();
+        buffer.writeInt(0);
+        int start = buffer.size();
+        try {
+            codec.encode(error, buffer);
+        } catch (IOException | RuntimeException e) {
+            buffer.truncate(start);
+        }
+        buffer.patchInt(lengthAt, buffer.size() - start);
+        codec.encode(copy, buffer);
+        return buffer.finish(maxFrame);
+    }
+
+    /** A growable buffer whose first five bytes are the frame header. */
+    static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        void begin(int type) {
+            reset();
+            writeInt(0);
+            write(type);
+        }
+
+        void writeInt(int v) {
+            write(v >>> 24);
+            write(v >>> 16);
+            write(v >>> 8);
+            write(v);
+        }
+
+        void writeLong(long v) {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
+        }
+
+        void truncate(int size) {
+            count = size;
+        }
+
+        void patchInt(int at, int v) {
+            buf[at] = (byte) (v >>> 24);
+            buf[at + 1] = (byte) (v >>> 16);
+            buf[at + 2] = (byte) (v >>> 8);
+            buf[at + 3] = (byte) v;
+        }
+
+        byte[] finish(long maxFrame) {
+            long length = count - 4L;
+            if (length > maxFrame) {
+                throw new KindlingException("Frame of " + length + " bytes exceeds kindling.frame.max-size="
+                        + maxFrame + "; send less data per call, or raise the limit on both nodes");
+            }
+            patchInt(0, (int) length);
+            return toByteArray();
+        }
+    }
+
+    static long readLong(byte[] b, int at) {
+        return ((long) readInt(b, at) << 32) | (readInt(b, at + 4) & 0xFFFFFFFFL);
+    }
+
+    static int readInt(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+    }
+}

@@ -1,0 +1,431 @@
+package io.kindling.core.pool;
+
+import io.kindling.api.Config;
+import io.kindling.api.Durations;
+import io.kindling.api.Node;
+import io.kindling.api.NodeName;
+import io.kindling.api.PoolShutdownException;
+import io.kindling.api.PoolTimeoutException;
+import io.kindling.api.RemoteCallable;
+import io.kindling.api.RemoteRunnable;
+import io.kindling.api.RunnerLostException;
+import io.kindling.api.Subscription;
+import io.kindling.api.spi.Backend;
+import io.kindling.api.spi.BackendProvider;
+import io.kindling.core.internal.Futures;
+import io.kindling.core.internal.Listeners;
+import io.kindling.core.internal.PluginLookup;
+import io.kindling.core.internal.pool.Placement;
+import io.kindling.core.internal.pool.PoolSettings;
+import io.kindling.core.internal.pool.PoolWiring;
+import io.kindling.core.internal.pool.RunnerFleet;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A pool of runner nodes that boot on demand, run tasks, and stop when idle: Elixir's FLAME for Kindling.
+ *
+ * <pre>{@code
+ * try (Pool pool = Pool.builder(node).name("thumbnails").backend("peer").max(10).start()) {
+ *     byte[] thumbnail = pool.call(() -> Thumbnails.render(image));
+ * }
+ * }</pre>
+ *
+ * <h2>Placement</h2>
+ * A call runs on the least-loaded runner with room ({@code maxConcurrency} calls each, default 100). When every
+ * runner is full, the pool boots another while it is under {@code max} and the queued calls exceed what the
+ * runners already booting will take; otherwise the call waits in FIFO order. The call timeout (default 30 s) covers
+ * waiting and running; a {@link PoolTimeoutException} says which phase ran out, and, while boots fail, carries the
+ * last boot error.
+ *
+ * <h2>Failure</h2>
+ * A runner that dies or is cut off is removed, and every call on it fails at once with
+ * {@link RunnerLostException} (with the exit code when a process exited). The pool itself never breaks because a
+ * runner did: it boots replacements to keep {@code min}. A boot that fails is retried with backoff (100 ms doubling
+ * to 5 s) while calls wait.
+ *
+ * <h2>Lifetime</h2>
+ * {@code min} runners (default 0) boot at start; runners beyond {@code min} that stay idle for
+ * {@code idleShutdownAfter} (default 30 s) are stopped. {@link #shutdown()} refuses new calls, fails queued ones,
+ * lets running calls finish within {@code shutdownTimeout} (default 30 s), then stops every runner.
+ *
+ * <h2>Configuration</h2>
+ * Unset builder options come from the node's configuration under {@code kindling.pool.<name>.*}: {@code backend}
+ * ({@code local}), {@code min}, {@code max}, {@code max-concurrency}, {@code boot-timeout}, {@code call-timeout},
+ * {@code idle-shutdown-after}, {@code single-use}, {@code shutdown-timeout}, {@code extensions}; a named backend
+ * reads {@code kindling.backend.<name>.*}.
+ */
+public final class Pool implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Pool.class.getName());
+
+    private final PoolSettings settings;
+    private final Listeners<PoolEvent> events;
+    private final RunnerFleet fleet;
+    private final Placement placement;
+    private final Subscription monitor;
+
+    private Pool(Node node, PoolSettings settings, Backend backend, List<Consumer<? super PoolEvent>> listeners) {
+        this.settings = settings;
+        this.events = new Listeners<>("kindling-pool-events-" + settings.name(), "pool " + settings.name());
+        events.addAll(listeners);
+        PoolWiring wiring = PoolWiring.create(node, settings, backend, events);
+        this.fleet = wiring.fleet();
+        this.placement = wiring.placement();
+        this.monitor = node.monitor(fleet::onNodeEvent);
+        wiring.start();
+        LOG.log(Level.INFO, "Pool " + settings.name() + " started: min " + settings.min() + ", max " + settings.max()
+                + ", " + settings.maxConcurrency() + " calls per runner, backend "
+                + backend.getClass().getSimpleName());
+    }
+
+    /**
+     * A builder for a pool whose runners connect back to this node.
+     *
+     * @param node the parent node; its configuration supplies unset options, its class loader finds the backend,
+     *     and its cookie (from the same configuration) is given to the runners
+     * @return the builder
+     */
+    public static Builder builder(Node node) {
+        return new Builder(node);
+    }
+
+    /** {@return the pool's name} */
+    public String name() {
+        return settings.name();
+    }
+
+    /** {@return the runners up now} */
+    public List<NodeName> runners() {
+        return fleet.runnerNames();
+    }
+
+    /** {@return how many calls wait for room now} */
+    public int queued() {
+        return placement.queued();
+    }
+
+    /** {@return how many runners are booting now} */
+    public int booting() {
+        return fleet.bootingCount();
+    }
+
+    /**
+     * Runs a task on a runner and waits for its result, within the pool's call timeout.
+     *
+     * @param task the task
+     * @param <T> the result type
+     * @return the task's result
+     * @throws PoolTimeoutException if the call timeout ran out (the phase says where)
+     * @throws RunnerLostException if the runner died mid-call
+     * @throws io.kindling.api.RemoteExecutionException if the task threw (its cause has the remote stack)
+     * @throws PoolShutdownException if the pool is shut down
+     */
+    public <T> T call(RemoteCallable<T> task) {
+        return call(task, settings.callTimeout());
+    }
+
+    /**
+     * Runs a task on a runner with its own timeout.
+     *
+     * @param task the task
+     * @param timeout covers waiting for room and running
+     * @param <T> the result type
+     * @return the task's result
+     * @throws PoolTimeoutException if the timeout ran out (the phase says where)
+     * @throws RunnerLostException if the runner died mid-call
+     * @throws io.kindling.api.RemoteExecutionException if the task threw
+     * @throws PoolShutdownException if the pool is shut down
+     */
+    public <T> T call(RemoteCallable<T> task, Duration timeout) {
+        return Futures.awaitTimed(callAsync(task, timeout), timeout, "Call on pool " + name(),
+                () -> new PoolTimeoutException(name(), PoolTimeoutException.Phase.RUNNING, timeout, "", null));
+    }
+
+    /**
+     * Runs a task on a runner without waiting, within the pool's call timeout.
+     *
+     * @param task the task
+     * @param <T> the result type
+     * @return completes with the result or the same exceptions {@link #call} throws; cancelling it cancels the
+     *     call (the remote task is interrupted)
+     */
+    public <T> CompletableFuture<T> callAsync(RemoteCallable<T> task) {
+        return callAsync(task, settings.callTimeout());
+    }
+
+    /**
+     * Runs a task on a runner without waiting.
+     *
+     * @param task the task
+     * @param timeout covers waiting for room and running
+     * @param <T> the result type
+     * @return completes with the result or the same exceptions {@link #call} throws
+     */
+    @SuppressWarnings("unchecked")
+    public <T> CompletableFuture<T> callAsync(RemoteCallable<T> task, Duration timeout) {
+        Objects.requireNonNull(task, "task");
+        Durations.requirePositive(timeout, "timeout");
+        Placement.PendingCall call = new Placement.PendingCall(task, timeout, false);
+        placement.submit(call);
+        return (CompletableFuture<T>) (CompletableFuture<?>) call.result();
+    }
+
+    /**
+     * Runs a task on a runner without a result; a failure is logged.
+     *
+     * @param task the task
+     */
+    public void cast(RemoteRunnable task) {
+        Objects.requireNonNull(task, "task");
+        callAsync(() -> {
+            task.run();
+            return null;
+        }).whenComplete((ignored, e) -> {
+            if (e != null) {
+                Throwable cause = Futures.unwrap(e);
+                LOG.log(Level.WARNING, "A cast on pool " + name() + " failed: " + cause.getMessage(), cause);
+            }
+        });
+    }
+
+    /**
+     * Starts a long-lived service on a runner: it holds a slot, and keeps its runner from idle shutdown, until it
+     * returns, {@link PlacedChild#stop()} is called (the service's thread is interrupted), or the pool shuts down.
+     * Waits for a slot within the call timeout.
+     *
+     * @param service runs until interrupted
+     * @return the placed service
+     * @throws PoolTimeoutException if no slot was free within the call timeout
+     * @throws PoolShutdownException if the pool is shut down
+     */
+    public PlacedChild placeChild(RemoteRunnable service) {
+        Objects.requireNonNull(service, "service");
+        Duration timeout = settings.callTimeout();
+        Placement.PendingCall call = new Placement.PendingCall(() -> {
+            service.run();
+            return null;
+        }, timeout, true);
+        // An interrupted wait cancels the placement, and so the call.
+        call.placed().whenComplete((r, e) -> {
+            if (call.placed().isCancelled()) {
+                call.result().cancel(true);
+            }
+        });
+        placement.submit(call);
+        NodeName runner = Futures.awaitTimed(call.placed(), timeout, "Placing a child on pool " + name(), () -> {
+            call.result().cancel(true);
+            return new PoolTimeoutException(name(), PoolTimeoutException.Phase.QUEUED, timeout, "", null);
+        });
+        return new PlacedChild(runner, call.result());
+    }
+
+    /**
+     * Refuses new calls, fails queued ones with {@link PoolShutdownException}, waits up to the shutdown timeout
+     * for running calls, stops placed children and every runner, and closes the backend. Calling it again does
+     * nothing.
+     */
+    public void shutdown() {
+        if (!fleet.beginShutdown()) {
+            return;
+        }
+        placement.dropQueued();
+        monitor.close();
+        fleet.stopAll();
+        events.shutdown();
+        LOG.log(Level.INFO, "Pool " + name() + " shut down");
+    }
+
+    /** Same as {@link #shutdown()}. */
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "Pool[" + name() + ", " + fleet.size() + " runners, " + fleet.bootingCount() + " booting, "
+                + placement.queued() + " queued]";
+    }
+
+    /** Options of a {@link Pool}; unset ones come from {@code kindling.pool.<name>.*}. */
+    public static final class Builder {
+        private final Node node;
+        private final List<Consumer<? super PoolEvent>> listeners = new ArrayList<>();
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private String name = "default";
+        private Backend backend;
+        private String backendName;
+        private Integer min;
+        private Integer max;
+        private Integer maxConcurrency;
+        private Duration bootTimeout;
+        private Duration callTimeout;
+        private Duration idleShutdownAfter;
+        private Duration shutdownTimeout;
+        private Boolean singleUse;
+        private List<String> extensions;
+
+        private Builder(Node node) {
+            this.node = Objects.requireNonNull(node, "node");
+        }
+
+        /**
+         * @param name the pool's name, for runner names, logs and configuration; default {@code default}
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * @param backend the backend, as an instance; the pool closes it at shutdown
+         * @return this builder
+         */
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        /**
+         * @param providerName the backend by name ({@code local}, {@code peer}, or a plugin's); its settings are
+         *     read from {@code kindling.backend.<name>.*}. Default {@code kindling.pool.<pool>.backend}, else
+         *     {@code local}.
+         * @return this builder
+         */
+        public Builder backend(String providerName) {
+            this.backendName = Objects.requireNonNull(providerName, "providerName");
+            return this;
+        }
+
+        /**
+         * @param min runners kept up at all times, booted at start; default 0
+         * @return this builder
+         */
+        public Builder min(int min) {
+            this.min = min;
+            return this;
+        }
+
+        /**
+         * @param max the most runners at once; required
+         * @return this builder
+         */
+        public Builder max(int max) {
+            this.max = max;
+            return this;
+        }
+
+        /**
+         * @param maxConcurrency calls one runner runs at once; default 100
+         * @return this builder
+         */
+        public Builder maxConcurrency(int maxConcurrency) {
+            this.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        /**
+         * @param timeout from asking the backend to the runner's connection; default 30 s
+         * @return this builder
+         */
+        public Builder bootTimeout(Duration timeout) {
+            this.bootTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * @param timeout the default per call, covering waiting and running; default 30 s
+         * @return this builder
+         */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * @param after how long a runner beyond {@code min} may stay idle; default 30 s
+         * @return this builder
+         */
+        public Builder idleShutdownAfter(Duration after) {
+            this.idleShutdownAfter = Objects.requireNonNull(after, "after");
+            return this;
+        }
+
+        /**
+         * @param timeout how long shutdown waits for running calls; default 30 s
+         * @return this builder
+         */
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * @param singleUse whether each runner runs one call and stops; default false
+         * @return this builder
+         */
+        public Builder singleUse(boolean singleUse) {
+            this.singleUse = singleUse;
+            return this;
+        }
+
+        /**
+         * Adds an environment variable for runner processes. Runners do not inherit the parent's environment.
+         *
+         * @param key the variable
+         * @param value its value
+         * @return this builder
+         */
+        public Builder env(String key, String value) {
+            env.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * @param names node extensions every runner starts before it reports ready
+         * @return this builder
+         */
+        public Builder extensions(List<String> names) {
+            this.extensions = List.copyOf(names);
+            return this;
+        }
+
+        /**
+         * @param listener receives grow, shrink and boot-failure events
+         * @return this builder
+         */
+        public Builder listener(Consumer<? super PoolEvent> listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Starts the pool and boots {@code min} runners in the background.
+         *
+         * @return the pool
+         * @throws ConfigException if an option is invalid or {@code max} is missing
+         * @throws io.kindling.api.PluginNotFoundException if no backend has the given name
+         */
+        public Pool start() {
+            Config config = node.config();
+            Backend chosen = backend;
+            if (chosen == null) {
+                String provider = backendName != null ? backendName
+                        : config.getString("kindling.pool." + name + ".backend", "local");
+                chosen = PluginLookup.create(BackendProvider.class, provider, config, node.classLoader());
+            }
+            PoolSettings settings = PoolSettings.resolve(name, new PoolSettings.Set(min, max, maxConcurrency,
+                    bootTimeout, callTimeout, idleShutdownAfter, singleUse, shutdownTimeout, extensions), env, config);
+            return new Pool(node, settings, chosen, listeners);
+        }
+    }
+}
