@@ -139,8 +139,6 @@ public final class KindlingNode implements Node {
         return this;
     }
 
-    // ---- Node ----
-
     @Override
     public NodeName name() {
         return name;

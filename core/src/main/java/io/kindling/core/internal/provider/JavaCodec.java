@@ -186,6 +186,11 @@ final class JavaCodec implements Codec {
 
     private Object deserialize(byte[] bytes, int offset, int length, ClassLoader loader)
             throws IOException, ClassNotFoundException {
+        if (length > maxBytes) {
+            // The filter sees a large primitive array only as one object, before its bytes: bound the input here.
+            throw new InvalidObjectException("Refused to decode: value of " + length
+                    + " bytes larger than kindling.codec.java.max-bytes=" + maxBytes + " bytes");
+        }
         Limits limits = new Limits();
         try (ObjectInputStream objects = new LoaderObjectInputStream(
                 new ByteArrayInputStream(bytes, offset, length), loader)) {

@@ -12,6 +12,8 @@ import io.kindling.api.spi.CodecProvider;
  * {@code max-array-length} (16,777,216), {@code max-bytes} (the frame limit, 64 MiB), {@code allow-packages}
  * (empty: every class; else only classes of those packages and their subpackages, plus {@code java.*},
  * {@code javax.*}, {@code io.kindling.api} and core's {@code SystemTasks}).
+ *
+ * <p>Internal: not part of Kindling's API; public for {@link java.util.ServiceLoader}.
  */
 public final class JavaCodecProvider implements CodecProvider {
 

@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Provides the {@code local} backend: each runner is a node inside this JVM, on the parent's host, that connects
  * back like any other runner. Fast, for tests and small machines. No settings.
+ *
+ * <p>Internal: not part of Kindling's API; public for {@link java.util.ServiceLoader}.
  */
 public final class LocalBackendProvider implements BackendProvider {
 
@@ -44,7 +46,7 @@ public final class LocalBackendProvider implements BackendProvider {
         public RunnerHandle boot(RunnerSpec spec) {
             Handle handle = new Handle(spec.runnerName());
             handles.add(handle);
-            Thread.ofVirtual().name("kindling-local-runner-boot").start(() -> {
+            handle.booting = Thread.ofVirtual().name("kindling-local-runner-boot").start(() -> {
                 try {
                     KindlingNode node = RunnerNode.start(spec, Thread.currentThread().getContextClassLoader(),
                             handle::exited);
@@ -67,6 +69,8 @@ public final class LocalBackendProvider implements BackendProvider {
             private final CompletableFuture<Exit> exit = new CompletableFuture<>();
             private volatile KindlingNode node;
             private volatile boolean stopped;
+            /** Interrupted by a stop, so a runner that cannot reach its parent gives up at once. */
+            private volatile Thread booting;
 
             Handle(NodeName name) {
                 this.name = name;
@@ -97,6 +101,10 @@ public final class LocalBackendProvider implements BackendProvider {
             @Override
             public void stop(Duration grace) {
                 stopped = true;
+                Thread boot = booting;
+                if (boot != null) {
+                    boot.interrupt();
+                }
                 KindlingNode current = node;
                 if (current != null) {
                     current.close();

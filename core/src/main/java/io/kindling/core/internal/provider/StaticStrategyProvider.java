@@ -11,6 +11,8 @@ import java.util.List;
 /**
  * Provides the {@code static} strategy: a fixed list of nodes, {@code kindling.strategy.static.nodes =
  * name@host:port, ...} (required). From code, use {@link DiscoveryStrategy#fixed}.
+ *
+ * <p>Internal: not part of Kindling's API; public for {@link java.util.ServiceLoader}.
  */
 public final class StaticStrategyProvider implements DiscoveryStrategyProvider {
 

@@ -4,7 +4,11 @@ import io.kindling.api.Config;
 import io.kindling.api.spi.Transport;
 import io.kindling.api.spi.TransportProvider;
 
-/** Provides the {@code tcp} transport: plain TCP sockets with {@code TCP_NODELAY}. No settings. */
+/**
+ * Provides the {@code tcp} transport: plain TCP sockets with {@code TCP_NODELAY}. No settings.
+ *
+ * <p>Internal: not part of Kindling's API; public for {@link java.util.ServiceLoader}.
+ */
 public final class TcpTransportProvider implements TransportProvider {
 
     /** Public for {@link java.util.ServiceLoader}. */
