@@ -10,10 +10,9 @@ import io.kindling.api.NodeName;
 import io.kindling.api.Subscription;
 import io.kindling.api.spi.DiscoveryStrategy;
 import io.kindling.api.spi.DiscoveryStrategyProvider;
-import io.kindling.core.internal.Futures;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.PluginLookup;
-import io.kindling.core.internal.Threads;
+import io.kindling.core.internal.cluster.RefreshLoop;
 import io.kindling.core.internal.cluster.Refresher;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -24,13 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -88,19 +81,11 @@ public final class Cluster implements AutoCloseable {
     private final Duration discoveryTimeout;
     private final PrunePolicy prunePolicy;
     private final Listeners<ClusterEvent> listeners;
-    private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
     private final Refresher refresher;
-    private final AtomicBoolean changePending = new AtomicBoolean();
-    private final Object membership = new Object();
-    private volatile RefreshResult lastResult;
-    private volatile Thread timerThread;
+    private final RefreshLoop loop;
     private Subscription monitor;
     private Subscription closeHook;
-    // Guarded by "this".
-    private ScheduledFuture<?> nextPoll;
-    private boolean paused;
-    private boolean shutDown;
 
     private Cluster(Builder builder, DiscoveryStrategy strategy, String strategyName, Config config) {
         this.node = builder.node;
@@ -118,9 +103,9 @@ public final class Cluster implements AutoCloseable {
                         config.getString("kindling.cluster.prune", "never"));
         this.listeners = new Listeners<>("kindling-cluster-events-" + name, "cluster " + name);
         this.listeners.addAll(builder.listeners);
-        this.timer = Threads.timer("kindling-cluster-" + name);
         this.refresher = new Refresher(name, node, strategy, strategyName, connectTimeout, discoveryTimeout,
                 prunePolicy, work);
+        this.loop = new RefreshLoop(name, pollInterval, refresher, listeners);
     }
 
     /**
@@ -159,7 +144,7 @@ public final class Cluster implements AutoCloseable {
 
     /** {@return the last refresh's result; empty before the first refresh finished} */
     public Optional<RefreshResult> lastResult() {
-        return Optional.ofNullable(lastResult);
+        return Optional.ofNullable(refresher.lastResult());
     }
 
     /** {@return the nodes connected now, this node excluded, as the strategy lists them} */
@@ -168,13 +153,13 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** {@return whether polling is paused} */
-    public synchronized boolean isPaused() {
-        return paused;
+    public boolean isPaused() {
+        return loop.isPaused();
     }
 
     /** {@return whether the cluster was shut down} */
-    public synchronized boolean isShutDown() {
-        return shutDown;
+    public boolean isShutDown() {
+        return loop.isShutDown();
     }
 
     /**
@@ -197,45 +182,19 @@ public final class Cluster implements AutoCloseable {
      *     connect timeouts (a strategy stuck in a connect hook)
      */
     public RefreshResult refresh() {
-        if (Thread.currentThread() == timerThread) {
-            throw new IllegalStateException("refresh() called from the cluster's own thread (from a strategy "
-                    + "hook); call the onChange trigger instead");
-        }
-        Future<RefreshResult> future;
-        synchronized (this) {
-            if (shutDown) {
-                throw new IllegalStateException("Cluster " + name + " is shut down");
-            }
-            future = timer.submit(() -> refreshAndRearm(true));
-        }
-        Duration bound = discoveryTimeout.plus(connectTimeout).multipliedBy(2).plusSeconds(5);
-        return Futures.await(future, bound, "Refresh of cluster " + name, () -> new KindlingException("Refresh of "
-                + "cluster " + name + " did not finish within " + bound.toMillis() + " ms: strategy " + strategyName
-                + " is stuck"));
+        return loop.refreshNow(discoveryTimeout.plus(connectTimeout).multipliedBy(2).plusSeconds(5), strategyName);
     }
 
     /** Stops polling until {@link #resume()}; {@link #refresh()} still works. Does nothing when paused. */
     public void pause() {
-        synchronized (this) {
-            if (paused || shutDown) {
-                return;
-            }
-            paused = true;
-            cancelPoll();
+        if (loop.pause()) {
+            listeners.emit(new ClusterEvent.Paused(name));
         }
-        emit(new ClusterEvent.Paused(name));
     }
 
     /** Refreshes at once and polls again. Does nothing unless paused. */
     public void resume() {
-        synchronized (this) {
-            if (!paused || shutDown) {
-                return;
-            }
-            paused = false;
-            emit(new ClusterEvent.Resumed(name));
-            execute(() -> refreshAndRearm(true));
-        }
+        loop.resume(() -> listeners.emit(new ClusterEvent.Resumed(name)));
     }
 
     /**
@@ -248,24 +207,7 @@ public final class Cluster implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      */
     public Set<NodeName> awaitPeers(int count, Duration timeout) throws TimeoutException, InterruptedException {
-        Objects.requireNonNull(timeout, "timeout");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (membership) {
-            while (true) {
-                Set<NodeName> peers = peers();
-                if (peers.size() >= count) {
-                    return peers;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new TimeoutException("Cluster " + name + " has " + peers.size() + " of " + count
-                            + " nodes after " + timeout.toMillis() + " ms: " + peers + "; last refresh: "
-                            + RefreshResult.describe(lastResult));
-                }
-                // Woken by node events and refreshes; the bound re-checks in case a strategy lists nodes itself.
-                membership.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
-            }
-        }
+        return refresher.awaitPeers(count, Objects.requireNonNull(timeout, "timeout"));
     }
 
     /**
@@ -274,12 +216,8 @@ public final class Cluster implements AutoCloseable {
      * interrupt). Calling it again does nothing.
      */
     public void shutdown() {
-        synchronized (this) {
-            if (shutDown) {
-                return;
-            }
-            shutDown = true;
-            cancelPoll();
+        if (!loop.beginShutdown()) {
+            return;
         }
         if (monitor != null) {
             monitor.close();
@@ -287,25 +225,14 @@ public final class Cluster implements AutoCloseable {
         if (closeHook != null) {
             closeHook.close();
         }
-        timer.shutdown();
         work.shutdownNow(); // interrupts a discovery or dials under way, so the refresh ends promptly
-        if (Thread.currentThread() != timerThread) {
-            try {
-                if (!timer.awaitTermination(discoveryTimeout.plus(connectTimeout).toMillis() + 1000,
-                        TimeUnit.MILLISECONDS)) {
-                    LOG.log(Level.WARNING, "Cluster " + name + ": a refresh is still running at shutdown");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        timer.shutdownNow();
+        loop.awaitStop(discoveryTimeout.plus(connectTimeout).plusSeconds(1));
         try {
             strategy.close();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Strategy " + strategyName + " of cluster " + name + " failed to close", e);
         }
-        emit(new ClusterEvent.ShutDown(name));
+        listeners.emit(new ClusterEvent.ShutDown(name));
         listeners.shutdown();
         LOG.log(Level.INFO, "Cluster " + name + " shut down");
     }
@@ -327,17 +254,19 @@ public final class Cluster implements AutoCloseable {
         // Listen before the strategy starts: joining a group can take seconds, and peers dial in meanwhile.
         monitor = node.monitor(event -> {
             switch (event) {
-                case NodeEvent.NodeUp up -> emit(new ClusterEvent.NodeUp(name, up.node(), up.attributes()));
-                case NodeEvent.NodeDown down -> emit(new ClusterEvent.NodeDown(name, down.node(), down.reason()));
+                case NodeEvent.NodeUp up -> listeners.emit(new ClusterEvent.NodeUp(name, up.node(),
+                        up.attributes()));
+                case NodeEvent.NodeDown down -> listeners.emit(new ClusterEvent.NodeDown(name, down.node(),
+                        down.reason()));
             }
-            wakeWaiters();
+            refresher.membershipChanged();
         });
-        strategy.onChange(this::requestRefresh);
+        strategy.onChange(loop::requestRefresh);
         try {
             strategy.start(node);
         } catch (Exception e) {
             monitor.close();
-            timer.shutdownNow();
+            loop.stopNow();
             listeners.shutdown();
             work.shutdownNow();
             throw new KindlingException("Cluster " + name + ": strategy " + strategyName + " could not start: "
@@ -346,7 +275,7 @@ public final class Cluster implements AutoCloseable {
         closeHook = node.onClose(this::shutdown);
         LOG.log(Level.INFO, "Cluster " + name + " started on " + node.name() + " with strategy " + strategyName
                 + ", polling every " + pollInterval.toMillis() + " ms, prune " + prunePolicy);
-        execute(() -> refreshAndRearm(true));
+        loop.start();
     }
 
     private RefreshResult runOnceAndClose() {
@@ -356,11 +285,11 @@ public final class Cluster implements AutoCloseable {
             work.shutdownNow();
             throw new KindlingException("Strategy " + strategyName + " could not start: " + e.getMessage(), e);
         } finally {
-            timer.shutdownNow();
+            loop.stopNow();
             listeners.shutdown();
         }
         try {
-            return refreshNow(false);
+            return refresher.refreshSafely(false, () -> false);
         } finally {
             try {
                 strategy.close();
@@ -368,74 +297,6 @@ public final class Cluster implements AutoCloseable {
                 work.shutdownNow();
             }
         }
-    }
-
-    private void requestRefresh() {
-        if (changePending.compareAndSet(false, true)) {
-            execute(() -> {
-                changePending.set(false);
-                if (!isPaused()) {
-                    refreshAndRearm(true);
-                }
-            });
-        }
-    }
-
-    private void execute(Runnable task) {
-        try {
-            timer.execute(task);
-        } catch (RejectedExecutionException e) {
-            // shut down
-        }
-    }
-
-    private RefreshResult refreshAndRearm(boolean prune) {
-        timerThread = Thread.currentThread();
-        RefreshResult result;
-        try {
-            result = refreshNow(prune);
-        } finally {
-            synchronized (this) {
-                cancelPoll();
-                if (!paused && !shutDown) {
-                    nextPoll = timer.schedule(() -> refreshAndRearm(true), pollInterval.toNanos(),
-                            TimeUnit.NANOSECONDS);
-                }
-            }
-        }
-        emit(new ClusterEvent.Refreshed(name, result));
-        return result;
-    }
-
-    private RefreshResult refreshNow(boolean prune) {
-        RefreshResult result;
-        try {
-            result = refresher.refresh(prune);
-        } catch (RuntimeException | LinkageError e) {
-            // A strategy hook failed (listNodes, a plugin's missing class), or shutdown interrupted the refresh.
-            LOG.log(isShutDown() ? Level.DEBUG : Level.WARNING, "Cluster " + name + ": refresh failed", e);
-            result = new RefreshResult.StrategyFailure(Set.of(), e);
-        }
-        lastResult = result;
-        wakeWaiters();
-        return result;
-    }
-
-    private synchronized void cancelPoll() {
-        if (nextPoll != null) {
-            nextPoll.cancel(false);
-            nextPoll = null;
-        }
-    }
-
-    private void wakeWaiters() {
-        synchronized (membership) {
-            membership.notifyAll();
-        }
-    }
-
-    private void emit(ClusterEvent event) {
-        listeners.emit(event);
     }
 
     /** Options of a {@link Cluster}; unset ones come from the node's configuration. */

@@ -23,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * One cluster's refresh: discover (bounded by the discovery timeout, interrupted on overrun), connect in parallel
@@ -52,6 +53,9 @@ public final class Refresher {
     private final AtomicBoolean discovering = new AtomicBoolean();
     /** The last failure logged at WARNING, so a failure that repeats every poll is logged once. */
     private String lastWarning;
+    private volatile RefreshResult lastResult;
+    /** Notified when membership may have changed: after a refresh, and on node events. */
+    private final Object membership = new Object();
 
     /**
      * @param cluster the cluster's name, for messages
@@ -82,13 +86,71 @@ public final class Refresher {
         return peers;
     }
 
+    /** {@return the last refresh's result, or {@code null} before the first ended} */
+    public RefreshResult lastResult() {
+        return lastResult;
+    }
+
     /**
-     * Refreshes once.
+     * Refreshes once and keeps the result; a failing strategy hook (listNodes, a plugin's missing class) or a
+     * refresh interrupted by shutdown becomes a {@link RefreshResult.StrategyFailure}.
      *
-     * @param prune whether to prune (a one-off refresh does not)
+     * @param prune whether to prune
+     * @param shuttingDown whether a failure is expected (the cluster is shutting down): then it is logged at DEBUG
      * @return what it did
      */
-    public RefreshResult refresh(boolean prune) {
+    public RefreshResult refreshSafely(boolean prune, BooleanSupplier shuttingDown) {
+        RefreshResult result;
+        try {
+            result = refresh(prune);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(shuttingDown.getAsBoolean() ? Level.DEBUG : Level.WARNING, "Cluster " + cluster
+                    + ": refresh failed", e);
+            result = new RefreshResult.StrategyFailure(Set.of(), e);
+        }
+        lastResult = result;
+        membershipChanged();
+        return result;
+    }
+
+    /** Wakes {@link #awaitPeers} waiters: membership may have changed. */
+    public void membershipChanged() {
+        synchronized (membership) {
+            membership.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until at least {@code count} other nodes are connected.
+     *
+     * @param count how many nodes other than this one
+     * @param timeout how long to wait
+     * @return the nodes connected when the count was reached
+     * @throws TimeoutException if it was not reached in time; the message has the last refresh result
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Set<NodeName> awaitPeers(int count, Duration timeout) throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (membership) {
+            while (true) {
+                Set<NodeName> peers = peers();
+                if (peers.size() >= count) {
+                    return peers;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("Cluster " + cluster + " has " + peers.size() + " of " + count
+                            + " nodes after " + timeout.toMillis() + " ms: " + peers + "; last refresh: "
+                            + RefreshResult.describe(lastResult));
+                }
+                // Woken by node events and refreshes; the bound re-checks in case a strategy lists nodes itself.
+                membership.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+            }
+        }
+    }
+
+    /** Refreshes once: discover, connect, prune (unless {@code prune} is false: a one-off refresh). */
+    RefreshResult refresh(boolean prune) {
         Discovery discovery;
         try {
             discovery = discover();
