@@ -46,6 +46,28 @@ public abstract class TransportContract {
         transport.close();
     }
 
+    /** Accepts the next connection on another thread. */
+    private CompletableFuture<Transport.Connection> acceptAsync() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return listener.accept();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Reads one byte on another thread: the byte, -1 at the end, -2 when the read failed (a reset is an end). */
+    private static CompletableFuture<Integer> readAsync(Transport.Connection connection) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return connection.input().read();
+            } catch (IOException e) {
+                return -2;
+            }
+        });
+    }
+
     @Test
     void listensOnTheChosenFreePort() {
         assertTrue(listener.localAddress().getPort() > 0, "port 0 picks a free port: " + listener.localAddress());
@@ -54,13 +76,7 @@ public abstract class TransportContract {
     @Test
     void bytesFlowInOrderBothWays() {
         assertTimeoutPreemptively(BOUND, () -> {
-            CompletableFuture<Transport.Connection> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return listener.accept();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Transport.Connection> accepted = acceptAsync();
             try (Transport.Connection dialed = transport.connect(listener.localAddress(), BOUND);
                     Transport.Connection server = accepted.get(BOUND.toSeconds(), TimeUnit.SECONDS)) {
                 byte[] sent = new byte[256 * 1024];
@@ -88,43 +104,19 @@ public abstract class TransportContract {
     @Test
     void closingOneEndUnblocksTheOtherEndsReader() {
         assertTimeoutPreemptively(BOUND, () -> {
-            CompletableFuture<Transport.Connection> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return listener.accept();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Transport.Connection> accepted = acceptAsync();
             Transport.Connection dialed = transport.connect(listener.localAddress(), BOUND);
             try (Transport.Connection server = accepted.get(BOUND.toSeconds(), TimeUnit.SECONDS)) {
-                CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return server.input().read();
-                    } catch (IOException e) {
-                        return -2; // a reset is an end too
-                    }
-                });
+                CompletableFuture<Integer> read = readAsync(server);
                 dialed.close();
                 int result = read.get(BOUND.toSeconds(), TimeUnit.SECONDS);
                 assertTrue(result < 0, "the reader saw the end, not data: " + result);
             }
             // Closing the local end unblocks a local reader as well.
-            CompletableFuture<Transport.Connection> second = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return listener.accept();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Transport.Connection> second = acceptAsync();
             try (Transport.Connection other = transport.connect(listener.localAddress(), BOUND);
                     Transport.Connection ignored = second.get(BOUND.toSeconds(), TimeUnit.SECONDS)) {
-                CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return other.input().read();
-                    } catch (IOException e) {
-                        return -2;
-                    }
-                });
+                CompletableFuture<Integer> read = readAsync(other);
                 other.close();
                 assertTrue(read.get(BOUND.toSeconds(), TimeUnit.SECONDS) < 0);
             }

@@ -5,8 +5,6 @@ import io.kindling.api.spi.DiscoveryStrategy;
 import io.kindling.core.KindlingNode;
 import io.kindling.tck.DiscoveryStrategyContract;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,27 +27,9 @@ class JGroupsStrategyContractTest extends DiscoveryStrategyContract {
 
     @BeforeEach
     void stack() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        Path xml = Files.writeString(dir.resolve("loopback.xml"), """
-                <config xmlns="urn:org:jgroups">
-                  <TCP bind_addr="127.0.0.1" bind_port="%d" port_range="5"/>
-                  <TCPPING initial_hosts="127.0.0.1[%d]" port_range="5"/>
-                  <MERGE3 min_interval="1s" max_interval="3s"/>
-                  <FD_SOCK2/>
-                  <FD_ALL3 timeout="10s" interval="2s"/>
-                  <VERIFY_SUSPECT2 timeout="1s"/>
-                  <pbcast.NAKACK2 use_mcast_xmit="false"/>
-                  <UNICAST3/>
-                  <pbcast.STABLE/>
-                  <pbcast.GMS join_timeout="1s" print_local_addr="false"/>
-                  <FRAG2/>
-                </config>
-                """.formatted(port, port));
-        options = JGroupsOptions.defaults().withCluster("tck-" + ProcessHandle.current().pid() + "-" + port)
-                .withConfig(xml.toString());
+        Path xml = LoopbackStack.write(dir);
+        String cluster = "tck-" + ProcessHandle.current().pid() + "-" + dir.getFileName();
+        options = JGroupsOptions.defaults().withCluster(cluster).withConfig(xml.toString());
     }
 
     @AfterEach

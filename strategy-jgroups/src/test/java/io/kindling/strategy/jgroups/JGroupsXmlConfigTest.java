@@ -10,8 +10,6 @@ import io.kindling.core.KindlingNode;
 import io.kindling.core.cluster.PrunePolicy;
 import io.kindling.core.cluster.RefreshResult;
 import io.kindling.testing.Closer;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,25 +37,7 @@ class JGroupsXmlConfigTest {
 
     @Test
     void aStackFromXmlFormsTheClusterAndAClosedClusterLeavesTheGroup() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        Path xml = Files.writeString(dir.resolve("loopback.xml"), """
-                <config xmlns="urn:org:jgroups">
-                  <TCP bind_addr="127.0.0.1" bind_port="%d" port_range="3"/>
-                  <TCPPING initial_hosts="127.0.0.1[%d]" port_range="3"/>
-                  <MERGE3 min_interval="1s" max_interval="3s"/>
-                  <FD_SOCK2/>
-                  <FD_ALL3 timeout="10s" interval="2s"/>
-                  <VERIFY_SUSPECT2 timeout="1s"/>
-                  <pbcast.NAKACK2 use_mcast_xmit="false"/>
-                  <UNICAST3/>
-                  <pbcast.STABLE/>
-                  <pbcast.GMS join_timeout="1s" print_local_addr="false"/>
-                  <FRAG2/>
-                </config>
-                """.formatted(port, port));
+        Path xml = LoopbackStack.write(dir);
         JGroupsOptions options = JGroupsOptions.defaults().withCluster("xml-" + ProcessHandle.current().pid())
                 .withConfig(xml.toString());
         KindlingNode a = open(KindlingNode.builder().name("xa@127.0.0.1").cookie("jg").start());

@@ -7,6 +7,7 @@ import io.kindling.api.NodeAttributes;
 import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
 import io.kindling.api.NodeUnreachableException;
+import io.kindling.api.RpcTimeoutException;
 import io.kindling.api.spi.Transport;
 import io.kindling.core.internal.Futures;
 import io.kindling.core.internal.Listeners;
@@ -125,7 +126,7 @@ public final class Connections {
      */
     public PeerConnection connect(NodeAddress target, Duration timeout) {
         return Futures.awaitTimed(connectAsync(target, timeout), timeout, "Connect to " + target.name(),
-                () -> new io.kindling.api.RpcTimeoutException(target.name(), timeout, "Connect"));
+                () -> new RpcTimeoutException(target.name(), timeout, "Connect"));
     }
 
     /**
