@@ -4,6 +4,8 @@ package io.kindling.api;
 public class AuthenticationException extends KindlingException {
 
     /**
+     * An authentication failure.
+     *
      * @param message which peer, and what to check
      */
     public AuthenticationException(String message) {

@@ -64,6 +64,8 @@ public interface Config {
     }
 
     /**
+     * A string value.
+     *
      * @param key the key
      * @param defaultValue returned when unset
      * @return the value, trimmed
@@ -73,6 +75,8 @@ public interface Config {
     }
 
     /**
+     * A whole-number value.
+     *
      * @param key the key
      * @param defaultValue returned when unset
      * @return the value as an int
@@ -92,6 +96,8 @@ public interface Config {
     }
 
     /**
+     * A long value.
+     *
      * @param key the key
      * @param defaultValue returned when unset
      * @return the value as a long
@@ -111,6 +117,8 @@ public interface Config {
     }
 
     /**
+     * A boolean value: {@code true}, {@code false}, {@code yes}, {@code no}, {@code on}, {@code off}.
+     *
      * @param key the key
      * @param defaultValue returned when unset
      * @return the value as a boolean
@@ -130,6 +138,8 @@ public interface Config {
     }
 
     /**
+     * A duration: a number with a unit ({@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 1d}, also {@code ns}, {@code us}) or ISO-8601 ({@code PT5S}).
+     *
      * @param key the key
      * @param defaultValue returned when unset
      * @return the value as a duration, never negative
@@ -182,6 +192,8 @@ public interface Config {
     }
 
     /**
+     * A size in bytes: a number with an optional unit ({@code 64MiB}, {@code 512k}).
+     *
      * @param key the key
      * @param defaultValue returned when unset
      * @return the value as a number of bytes
@@ -216,6 +228,8 @@ public interface Config {
     }
 
     /**
+     * A comma-separated list.
+     *
      * @param key the key
      * @return the comma-separated values, trimmed, blanks dropped; empty when unset
      */

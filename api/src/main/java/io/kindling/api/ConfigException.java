@@ -4,9 +4,12 @@ package io.kindling.api;
  * the bad value. */
 public class ConfigException extends KindlingException {
 
+    /** The full key of the setting. */
     private final String key;
 
     /**
+     * A configuration error.
+     *
      * @param key the full key, e.g. {@code kindling.heartbeat.timeout}
      * @param message what is wrong and what is expected
      */

@@ -8,6 +8,8 @@ package io.kindling.api;
 public class HandshakeException extends KindlingException {
 
     /**
+     * A handshake failure.
+     *
      * @param message what was refused and why
      */
     public HandshakeException(String message) {
@@ -15,6 +17,8 @@ public class HandshakeException extends KindlingException {
     }
 
     /**
+     * A handshake failure with its cause.
+     *
      * @param message what was refused and why
      * @param cause the underlying failure
      */

@@ -7,6 +7,8 @@ package io.kindling.api;
 public class KindlingException extends RuntimeException {
 
     /**
+     * A failure.
+     *
      * @param message what went wrong and, where it helps, what to do
      */
     public KindlingException(String message) {
@@ -14,6 +16,8 @@ public class KindlingException extends RuntimeException {
     }
 
     /**
+     * A failure with its cause.
+     *
      * @param message what went wrong and, where it helps, what to do
      * @param cause the underlying failure
      */

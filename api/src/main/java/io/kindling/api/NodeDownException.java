@@ -4,9 +4,12 @@ package io.kindling.api;
  * was pending. The task may or may not have run. */
 public class NodeDownException extends KindlingException {
 
+    /** The node that went down. */
     private final NodeName node;
 
     /**
+     * A node went down.
+     *
      * @param node the node that went down
      * @param reason why, in words
      */

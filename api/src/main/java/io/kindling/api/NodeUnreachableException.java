@@ -4,9 +4,12 @@ package io.kindling.api;
  * error (or why no address was known). */
 public class NodeUnreachableException extends KindlingException {
 
+    /** The node that could not be reached. */
     private final NodeName node;
 
     /**
+     * A node could not be reached.
+     *
      * @param node the node
      * @param message what failed, with host, port and the OS error
      * @param cause the I/O error, or {@code null}

@@ -5,11 +5,16 @@ import java.util.List;
 /** No plugin of the wanted kind has the given name. The message lists the names that were found. */
 public class PluginNotFoundException extends KindlingException {
 
+    /** The plugin kind. */
     private final String kind;
+    /** The name asked for. */
     private final String name;
+    /** The names found. */
     private final List<String> available;
 
     /**
+     * No plugin of a kind has the name; the message lists those found.
+     *
      * @param kind the plugin kind, e.g. {@code "transport"}
      * @param name the name asked for
      * @param available the names found on the module path and class path

@@ -4,6 +4,8 @@ package io.kindling.api;
 public class PoolShutdownException extends KindlingException {
 
     /**
+     * A call refused or dropped because the pool shut down.
+     *
      * @param message what was refused, with the pool's name
      */
     public PoolShutdownException(String message) {

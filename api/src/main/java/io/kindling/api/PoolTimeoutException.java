@@ -19,11 +19,16 @@ public class PoolTimeoutException extends KindlingException {
         RUNNING
     }
 
+    /** The pool's name. */
     private final String pool;
+    /** Where the call was when the timeout ran out. */
     private final Phase phase;
+    /** The call's timeout. */
     private final Duration timeout;
 
     /**
+     * A pool call's timeout ran out; the message says in which phase.
+     *
      * @param pool the pool's name
      * @param phase where the call was
      * @param timeout the call's timeout

@@ -7,9 +7,12 @@ package io.kindling.api;
  */
 public class RemoteExecutionException extends KindlingException {
 
+    /** The node the task ran on. */
     private final NodeName node;
 
     /**
+     * A task threw on a node; the cause is its exception, with the remote stack.
+     *
      * @param node the node the task ran on
      * @param cause the remote exception
      */

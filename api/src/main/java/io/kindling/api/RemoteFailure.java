@@ -9,9 +9,12 @@ import java.util.Objects;
  */
 public final class RemoteFailure extends Exception {
 
+    /** The class name of the original exception. */
     private final String remoteClassName;
 
     /**
+     * A copy of a remote exception.
+     *
      * @param remoteClassName the class name of the original exception
      * @param message its message, may be {@code null}
      * @param stackTrace its stack trace on the remote node

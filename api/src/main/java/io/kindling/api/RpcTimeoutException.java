@@ -5,10 +5,14 @@ import java.time.Duration;
 /** A call's timeout expired before its result came back; the remote task was told to stop (interrupted). */
 public class RpcTimeoutException extends KindlingException {
 
+    /** The node the call went to. */
     private final NodeName node;
+    /** The timeout that expired. */
     private final Duration timeout;
 
     /**
+     * A call, ping or connect did not finish in time.
+     *
      * @param node the node the call went to
      * @param timeout the timeout that expired
      * @param what what timed out, e.g. {@code "call"} or {@code "ping"}

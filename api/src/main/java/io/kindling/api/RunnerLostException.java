@@ -8,10 +8,14 @@ import java.util.OptionalInt;
  */
 public class RunnerLostException extends NodeDownException {
 
+    /** The pool's name. */
     private final String pool;
+    /** The runner process's exit code, when it was a process that exited. */
     private final OptionalInt exitCode;
 
     /**
+     * A runner died or was cut off while a call ran on it.
+     *
      * @param runner the runner node
      * @param pool the pool's name
      * @param reason why it went down, in words

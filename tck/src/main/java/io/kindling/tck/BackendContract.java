@@ -48,6 +48,10 @@ public abstract class BackendContract {
     /** {@return a new backend under test} */
     protected abstract Backend createBackend();
 
+    /** For the {@code BackendContractTest} of each backend. */
+    protected BackendContract() {
+    }
+
     /**
      * Starts a node that runners connect back to, on 127.0.0.1; the contract closes it.
      *

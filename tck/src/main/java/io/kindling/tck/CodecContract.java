@@ -34,6 +34,10 @@ public abstract class CodecContract {
     /** {@return the codec under test, with its default settings} */
     protected abstract Codec codec();
 
+    /** For the {@code CodecContractTest} of each codec. */
+    protected CodecContract() {
+    }
+
     /**
      * A codec that refuses an encoded value larger than {@code maxBytes}.
      *

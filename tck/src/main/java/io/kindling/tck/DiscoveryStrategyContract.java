@@ -47,6 +47,10 @@ public abstract class DiscoveryStrategyContract {
 
     private final List<AutoCloseable> opened = new ArrayList<>();
 
+    /** For the {@code DiscoveryStrategyContractTest} of each discovery strategy. */
+    protected DiscoveryStrategyContract() {
+    }
+
     /**
      * Starts a node on 127.0.0.1 for the strategy to serve; the contract closes it.
      *
@@ -60,6 +64,7 @@ public abstract class DiscoveryStrategyContract {
      *
      * @param nodes running nodes
      * @return the strategy, not started
+     * @throws Exception if the fixture cannot be set up
      */
     protected abstract DiscoveryStrategy strategyFinding(List<Node> nodes) throws Exception;
 
@@ -68,6 +73,7 @@ public abstract class DiscoveryStrategyContract {
      *
      * @param deadPort a port nobody listens on
      * @return the strategy, not started
+     * @throws Exception if the fixture cannot be set up
      */
     protected DiscoveryStrategy strategyWhoseSourceIsDown(int deadPort) throws Exception {
         return Assumptions.abort(getClass().getSimpleName() + " does not say how its source can be down");
@@ -79,6 +85,7 @@ public abstract class DiscoveryStrategyContract {
      * @param node a running node the healthy source holds
      * @param deadPort a port nobody listens on
      * @return the strategy, not started
+     * @throws Exception if the fixture cannot be set up
      */
     protected DiscoveryStrategy strategyWithOneSourceDown(Node node, int deadPort) throws Exception {
         return Assumptions.abort(getClass().getSimpleName() + " does not say how one of its sources can be down");
@@ -91,6 +98,7 @@ public abstract class DiscoveryStrategyContract {
      * @param hangingTcp accepts connections, sends nothing
      * @param silentUdp receives datagrams, sends nothing
      * @return the strategy, not started
+     * @throws Exception if the fixture cannot be set up
      */
     protected DiscoveryStrategy strategyWithHangingSource(InetSocketAddress hangingTcp, InetSocketAddress silentUdp)
             throws Exception {
@@ -101,6 +109,7 @@ public abstract class DiscoveryStrategyContract {
      * A strategy that registers the node it starts with somewhere (a port mapper, a group).
      *
      * @return the strategy, not started
+     * @throws Exception if the fixture cannot be set up
      */
     protected DiscoveryStrategy strategyThatRegisters() throws Exception {
         return Assumptions.abort(getClass().getSimpleName() + " registers nothing at start");
@@ -112,6 +121,7 @@ public abstract class DiscoveryStrategyContract {
      *
      * @param node the node
      * @return whether it is registered
+     * @throws Exception if the fixture cannot be set up
      */
     protected boolean isRegistered(Node node) throws Exception {
         return Assumptions.abort(getClass().getSimpleName() + " registers nothing at start");

@@ -31,6 +31,10 @@ public abstract class TransportContract {
     private Transport transport;
     private Transport.Listener listener;
 
+    /** For the {@code TransportContractTest} of each transport. */
+    protected TransportContract() {
+    }
+
     /** {@return a new transport under test} */
     protected abstract Transport createTransport();
 

@@ -32,6 +32,8 @@ public final class TestCluster {
     }
 
     /**
+     * A peer by position.
+     *
      * @param index a peer's position, from 0
      * @return that peer
      */

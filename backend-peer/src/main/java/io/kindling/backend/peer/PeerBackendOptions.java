@@ -59,6 +59,8 @@ public record PeerBackendOptions(Path java, List<String> jvmOptions, boolean cla
     }
 
     /**
+     * Adds JVM options.
+     *
      * @param options more JVM options for every runner
      * @return these options with those added
      */

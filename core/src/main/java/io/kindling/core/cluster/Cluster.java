@@ -317,8 +317,8 @@ public final class Cluster implements AutoCloseable {
         }
 
         /**
-         * The configuration to read unset options and named strategies' settings from. Default: the node's, for
-         * a {@link KindlingNode}; otherwise {@link KindlingConfig#load()}.
+         * The configuration to read unset options and named strategies' settings from. Default: the node's
+         * ({@link Node#config()}).
          *
          * @param config the configuration
          * @return this builder

@@ -29,6 +29,8 @@ public final class Listeners<E> {
     private final ExecutorService thread;
 
     /**
+     * Listeners delivered to on a thread of their own.
+     *
      * @param threadName the name of the delivering thread
      * @param owner what the listeners listen to, for the log line when one fails (e.g. {@code "cluster main"})
      */

@@ -38,6 +38,8 @@ public final class NodeRuntime {
     private volatile long lastTaskEnded = System.nanoTime();
 
     /**
+     * A node's runtime.
+     *
      * @param node the node tasks see as {@link #current()}
      * @param codec encodes tasks, results and exceptions
      * @param classLoader resolves the classes of decoded values

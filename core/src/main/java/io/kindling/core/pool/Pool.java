@@ -278,6 +278,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Sets the pool's name.
+         *
          * @param name the pool's name, for runner names, logs and configuration; default {@code default}
          * @return this builder
          */
@@ -287,6 +289,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Sets the backend.
+         *
          * @param backend the backend, as an instance; the pool closes it at shutdown
          * @return this builder
          */
@@ -296,6 +300,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Sets the backend by provider name.
+         *
          * @param providerName the backend by name ({@code local}, {@code peer}, or a plugin's); its settings are
          *     read from {@code kindling.backend.<name>.*}. Default {@code kindling.pool.<pool>.backend}, else
          *     {@code local}.
@@ -307,6 +313,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Sets the minimum number of runners.
+         *
          * @param min runners kept up at all times, booted at start; default 0
          * @return this builder
          */
@@ -316,6 +324,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Sets the maximum number of runners.
+         *
          * @param max the most runners at once; required
          * @return this builder
          */
@@ -325,6 +335,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Sets how many calls one runner runs at once.
+         *
          * @param maxConcurrency calls one runner runs at once; default 100
          * @return this builder
          */
@@ -334,6 +346,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Sets the boot timeout.
+         *
          * @param timeout from asking the backend to the runner's connection; default 30 s
          * @return this builder
          */
@@ -343,6 +357,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Sets the default call timeout.
+         *
          * @param timeout the default per call, covering waiting and running; default 30 s
          * @return this builder
          */
@@ -352,6 +368,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Sets the idle time after which a runner beyond {@code min} stops.
+         *
          * @param after how long a runner beyond {@code min} may stay idle; default 30 s
          * @return this builder
          */
@@ -361,6 +379,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Sets the shutdown timeout.
+         *
          * @param timeout how long shutdown waits for running calls; default 30 s
          * @return this builder
          */
@@ -370,6 +390,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Makes runners single use.
+         *
          * @param singleUse whether each runner runs one call and stops; default false
          * @return this builder
          */
@@ -391,6 +413,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Sets the node extensions of every runner.
+         *
          * @param names node extensions every runner starts before it reports ready
          * @return this builder
          */
@@ -400,6 +424,8 @@ public final class Pool implements AutoCloseable {
         }
 
         /**
+         * Adds a listener.
+         *
          * @param listener receives grow, shrink and boot-failure events
          * @return this builder
          */
@@ -412,7 +438,7 @@ public final class Pool implements AutoCloseable {
          * Starts the pool and boots {@code min} runners in the background.
          *
          * @return the pool
-         * @throws ConfigException if an option is invalid or {@code max} is missing
+         * @throws io.kindling.api.ConfigException if an option is invalid or {@code max} is missing
          * @throws io.kindling.api.PluginNotFoundException if no backend has the given name
          */
         public Pool start() {

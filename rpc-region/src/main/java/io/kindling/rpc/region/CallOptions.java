@@ -52,6 +52,8 @@ public record CallOptions(Duration timeout, WhenEmpty whenEmpty) {
     }
 
     /**
+     * These options with another timeout.
+     *
      * @param timeout another timeout
      * @return these options with it
      */
@@ -65,6 +67,8 @@ public record CallOptions(Duration timeout, WhenEmpty whenEmpty) {
     }
 
     /**
+     * These options, falling back to other regions.
+     *
      * @param regions regions to use, in order, when the asked one has no node
      * @return these options with that fallback
      */

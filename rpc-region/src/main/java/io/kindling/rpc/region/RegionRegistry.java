@@ -84,6 +84,8 @@ public final class RegionRegistry implements AutoCloseable {
     }
 
     /**
+     * What a node answered about its region.
+     *
      * @param node a node
      * @return what it answered, while it is up; empty for a node without region support or not known
      */

@@ -27,9 +27,12 @@ public class DnsLookupException extends KindlingException {
         OTHER
     }
 
+    /** Why the lookup failed. */
     private final Kind kind;
 
     /**
+     * A DNS lookup failed.
+     *
      * @param kind why
      * @param message what was asked of whom, and what happened
      * @param cause the resolver's error, or {@code null}

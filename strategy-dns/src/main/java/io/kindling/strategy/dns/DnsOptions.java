@@ -89,6 +89,8 @@ public record DnsOptions(List<Query> queries, Duration timeout, List<InetSocketA
     }
 
     /**
+     * These options with other name servers.
+     *
      * @param servers name servers to ask instead of the system's
      * @return these options with those servers
      */
@@ -97,6 +99,8 @@ public record DnsOptions(List<Query> queries, Duration timeout, List<InetSocketA
     }
 
     /**
+     * These options with another timeout.
+     *
      * @param timeout another bound on each query
      * @return these options with that timeout
      */

@@ -42,6 +42,8 @@ public final class EpmdClient {
     private final Duration timeout;
 
     /**
+     * A client of the port mapper at a host and port.
+     *
      * @param host the port mapper's host
      * @param port its port, usually {@value #DEFAULT_PORT}
      * @param timeout the bound on the connect and on each read; positive

@@ -35,6 +35,7 @@ public record EpmdEntry(String name, int port, int nodeType, int protocol, int h
         extra = extra.clone();
     }
 
+    /** {@return a copy of the registration's Extra field} */
     @Override
     public byte[] extra() {
         return extra.clone();

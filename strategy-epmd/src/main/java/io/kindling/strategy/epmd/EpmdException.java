@@ -10,6 +10,8 @@ import io.kindling.api.KindlingException;
 public class EpmdException extends KindlingException {
 
     /**
+     * A port mapper request failed.
+     *
      * @param message what failed, with the port mapper's address
      * @param cause the underlying error, or {@code null}
      */

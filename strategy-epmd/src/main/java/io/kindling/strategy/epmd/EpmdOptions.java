@@ -97,6 +97,8 @@ public record EpmdOptions(String host, int port, ServerMode server, String serve
     }
 
     /**
+     * These options with another port.
+     *
      * @param port another port mapper port
      * @return these options with that port
      */
@@ -105,6 +107,8 @@ public record EpmdOptions(String host, int port, ServerMode server, String serve
     }
 
     /**
+     * These options with another server mode.
+     *
      * @param server another server mode
      * @param serverAddress the address a started port mapper listens on; empty for every interface
      * @return these options with that mode
@@ -114,6 +118,8 @@ public record EpmdOptions(String host, int port, ServerMode server, String serve
     }
 
     /**
+     * These options with other nodes.
+     *
      * @param nodes the nodes the {@code epmd} strategy looks up
      * @return these options with those nodes
      */

@@ -70,6 +70,8 @@ public record JGroupsOptions(String cluster, String config, String bindAddress, 
     }
 
     /**
+     * These options with another cluster name.
+     *
      * @param cluster another cluster name
      * @return these options with it
      */
@@ -78,6 +80,8 @@ public record JGroupsOptions(String cluster, String config, String bindAddress, 
     }
 
     /**
+     * These options with other ports for the built-in stack.
+     *
      * @param bindPort the built-in stack's first port
      * @param portRange how many ports after it
      * @param initialHosts the members TCPPING asks
@@ -88,6 +92,8 @@ public record JGroupsOptions(String cluster, String config, String bindAddress, 
     }
 
     /**
+     * These options with a stack from XML.
+     *
      * @param config a JGroups XML stack (file or class-path resource)
      * @return these options using it instead of the built-in stack
      */
