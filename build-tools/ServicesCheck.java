@@ -83,7 +83,5 @@ public final class ServicesCheck {
             problems.forEach(problem -> System.err.println("  " + problem));
             System.exit(1);
         }
-        System.out.println("Module " + module.name() + ": " + declared.size()
-                + " services, META-INF/services and provides agree");
     }
 }

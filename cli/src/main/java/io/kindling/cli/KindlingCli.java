@@ -5,11 +5,11 @@ import io.kindling.api.NodeAddress;
 import io.kindling.api.NodeAttributes;
 import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
-import io.kindling.core.cluster.Cluster;
-import io.kindling.core.cluster.RefreshResult;
-import io.kindling.core.cluster.ClusterEvent;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.SystemTasks;
+import io.kindling.core.cluster.Cluster;
+import io.kindling.core.cluster.ClusterEvent;
+import io.kindling.core.cluster.RefreshResult;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -17,12 +17,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** The {@code kindling} command. Exit codes: 0 success, 1 the operation failed, 2 bad usage. */
 @Command(name = "kindling", mixinStandardHelpOptions = true, version = "kindling 0.1.0",

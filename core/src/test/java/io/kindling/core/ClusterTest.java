@@ -13,8 +13,13 @@ import io.kindling.api.NodeName;
 import io.kindling.api.PluginNotFoundException;
 import io.kindling.api.spi.Discovery;
 import io.kindling.api.spi.DiscoveryStrategy;
+import io.kindling.core.cluster.Cluster;
+import io.kindling.core.cluster.ClusterEvent;
+import io.kindling.core.cluster.PrunePolicy;
+import io.kindling.core.cluster.RefreshResult;
+import io.kindling.testsupport.Await;
+import io.kindling.testsupport.Closer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -25,12 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import io.kindling.core.cluster.RefreshResult;
-import io.kindling.core.cluster.PrunePolicy;
-import io.kindling.core.cluster.ClusterEvent;
-import io.kindling.core.cluster.Cluster;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Clusters of real nodes (real sockets on 127.0.0.1) in this JVM; the multi-JVM cases are in strategy-epmd. */
 class ClusterTest {
@@ -38,24 +39,18 @@ class ClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Duration HOUR = Duration.ofHours(1);
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : open.reversed()) {
-            closeable.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private KindlingNode node(String name) {
         KindlingNode node = KindlingNode.builder().name(name + "@127.0.0.1").cookie("cluster-test").start();
-        open.add(node);
+        closer.add(node);
         return node;
     }
 
     private Cluster start(Cluster.Builder builder) {
         Cluster cluster = builder.start();
-        open.add(cluster);
+        closer.add(cluster);
         return cluster;
     }
 
@@ -449,7 +444,7 @@ class ClusterTest {
                 .set("kindling.cluster.strategy", "static")
                 .set("kindling.strategy.static.nodes", b.address().toString())
                 .set("kindling.cluster.prune", "after:3").start();
-        open.add(a);
+        closer.add(a);
         Cluster cluster = start(Cluster.builder(a));
         assertEquals(Set.of(b.name()), cluster.awaitPeers(1, WAIT));
 

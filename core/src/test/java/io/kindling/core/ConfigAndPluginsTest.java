@@ -8,6 +8,9 @@ import io.kindling.api.ConfigException;
 import io.kindling.api.PluginNotFoundException;
 import io.kindling.api.spi.CodecProvider;
 import io.kindling.api.spi.TransportProvider;
+import io.kindling.core.internal.PluginLookup;
+import io.kindling.core.internal.wire.Cookies;
+import io.kindling.testsupport.ChildProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +24,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.kindling.core.internal.wire.Cookies;
-import io.kindling.core.internal.PluginLookup;
 
 class ConfigAndPluginsTest {
 
@@ -88,7 +89,7 @@ class ConfigAndPluginsTest {
     @Test
     void pluginsAreFoundOnThePlainClassPath() throws Exception {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", ChildNode.testClassPath(), ClassPathProbe.class.getName()).redirectErrorStream(true).start();
+                "-cp", ChildProcess.testClassPath(), ClassPathProbe.class.getName()).redirectErrorStream(true).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe did not finish");

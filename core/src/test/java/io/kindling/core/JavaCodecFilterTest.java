@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kindling.api.Config;
 import io.kindling.api.spi.Codec;
 import io.kindling.api.spi.CodecProvider;
+import io.kindling.core.internal.PluginLookup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import io.kindling.core.internal.PluginLookup;
 
 class JavaCodecFilterTest {
 

@@ -10,6 +10,7 @@ import io.kindling.api.AuthenticationException;
 import io.kindling.api.NodeDownException;
 import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
+import io.kindling.testsupport.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

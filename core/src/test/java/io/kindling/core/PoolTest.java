@@ -15,6 +15,12 @@ import io.kindling.api.spi.Backend;
 import io.kindling.api.spi.RunnerHandle;
 import io.kindling.api.spi.RunnerSpec;
 import io.kindling.core.internal.provider.LocalBackendProvider;
+import io.kindling.core.pool.PlacedChild;
+import io.kindling.core.pool.Pool;
+import io.kindling.core.pool.PoolEvent;
+import io.kindling.core.pool.Runner;
+import io.kindling.testsupport.Await;
+import io.kindling.testsupport.Closer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,10 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.kindling.core.pool.Runner;
-import io.kindling.core.pool.PoolEvent;
-import io.kindling.core.pool.Pool;
-import io.kindling.core.pool.PlacedChild;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pools on the {@code local} backend: runners are real nodes in this JVM, connected over loopback sockets. */
 class PoolTest {
@@ -45,30 +48,28 @@ class PoolTest {
     static final Map<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
     static final Map<String, AtomicInteger> COUNTERS = new ConcurrentHashMap<>();
 
+    @RegisterExtension
+    final Closer closer = new Closer();
     private KindlingNode parent;
-    private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeEach
     void startParent() {
-        parent = KindlingNode.builder().name("pool-parent@127.0.0.1").cookie("pool-test").start();
+        parent = closer.add(KindlingNode.builder().name("pool-parent@127.0.0.1").cookie("pool-test").start());
     }
 
+    /** Runs before the closer closes the pools and the parent: no task stays blocked on a gate. */
     @AfterEach
-    void closeAll() throws Exception {
+    void openGates() {
         GATES.values().forEach(gate -> {
             while (gate.getCount() > 0) {
                 gate.countDown();
             }
         });
-        for (AutoCloseable closeable : open.reversed()) {
-            closeable.close();
-        }
-        parent.close();
     }
 
     private Pool start(Pool.Builder builder) {
         Pool pool = builder.start();
-        open.add(pool);
+        closer.add(pool);
         return pool;
     }
 

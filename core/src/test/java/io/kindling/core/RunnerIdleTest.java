@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.api.spi.RunnerSpec;
+import io.kindling.core.internal.pool.RunnerNode;
+import io.kindling.testsupport.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import io.kindling.core.internal.pool.RunnerNode;
 
 /** A runner's own idle watchdog: it stops itself when no task ran for its idle timeout, never while one runs. */
 class RunnerIdleTest {

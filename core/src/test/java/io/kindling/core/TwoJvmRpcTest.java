@@ -12,6 +12,7 @@ import io.kindling.api.NodeName;
 import io.kindling.api.RemoteExecutionException;
 import io.kindling.api.RemoteFailure;
 import io.kindling.api.RpcTimeoutException;
+import io.kindling.testsupport.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

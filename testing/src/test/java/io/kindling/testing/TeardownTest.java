@@ -1,12 +1,12 @@
 package io.kindling.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.kindling.testsupport.Await;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
@@ -33,10 +33,7 @@ class TeardownTest {
                 .execute().testEvents();
         tests.assertStatistics(stats -> stats.started(1).failed(1));
         assertEquals(2, PEER_PIDS.size(), "the peers ran");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (PEER_PIDS.stream().anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
-            assertTrue(System.nanoTime() < deadline, "a peer is still alive: " + PEER_PIDS);
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+        Await.until("every peer to exit: " + PEER_PIDS, Duration.ofSeconds(10), () -> PEER_PIDS.stream()
+                .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
     }
 }

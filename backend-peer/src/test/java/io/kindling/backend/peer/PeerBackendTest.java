@@ -17,11 +17,9 @@ import io.kindling.api.spi.RunnerSpec;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.pool.Pool;
 import io.kindling.core.pool.Runner;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import io.kindling.testsupport.Await;
+import io.kindling.testsupport.ChildProcess;
+import io.kindling.testsupport.Closer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,52 +31,35 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pools whose runners are real child JVMs. */
 class PeerBackendTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
+    @RegisterExtension
+    final Closer closer = new Closer();
     private KindlingNode parent;
-    private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeEach
     void startParent() {
-        parent = KindlingNode.builder().name("peer-parent@127.0.0.1").cookie("peer-test").start();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : open.reversed()) {
-            closeable.close();
-        }
-        parent.close();
-        // Every runner process is gone once its pool is shut down.
-        awaitTrue("no child JVM left", () -> ProcessHandle.current().children()
-                .noneMatch(p -> p.info().command().orElse("").endsWith("java")));
+        // Closed last, after the pools and the parent: every runner process is gone once its pool is shut down.
+        closer.add(() -> Await.until("no child JVM left", WAIT, () -> ProcessHandle.current().children()
+                .noneMatch(p -> p.info().command().orElse("").endsWith("java"))));
+        parent = closer.add(KindlingNode.builder().name("peer-parent@127.0.0.1").cookie("peer-test").start());
     }
 
     private Pool start(Pool.Builder builder) {
         Pool pool = builder.start();
-        open.add(pool);
+        closer.add(pool);
         return pool;
     }
 
     private Pool.Builder peerPool(String name) {
         return Pool.builder(parent).name(name).backend("peer").bootTimeout(Duration.ofSeconds(30));
-    }
-
-    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
     }
 
     @Test
@@ -183,7 +164,7 @@ class PeerBackendTest {
                 System.err.println("and its stderr");
                 return null;
             });
-            awaitTrue("both lines logged", () -> logged.stream().anyMatch(l -> l.matches(
+            Await.until("both lines logged", WAIT, () -> logged.stream().anyMatch(l -> l.matches(
                     "\\[out-runner-.*\\] hello from the runner")) && logged.stream().anyMatch(l -> l.matches(
                     "\\[out-runner-.*\\] and its stderr")));
         } finally {
@@ -193,43 +174,21 @@ class PeerBackendTest {
 
     @Test
     void killingTheParentJvmLeavesNoRunnerBehind() throws Exception {
-        Process parentProcess = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("kindling.test.classpath").replace(File.pathSeparator
-                + File.pathSeparator, File.pathSeparator), ParentMain.class.getName()).redirectErrorStream(true)
-                .start();
+        ChildProcess parentJvm = closer.add(ChildProcess.java("parent", ParentMain.class, List.of()));
+        Process parentProcess = parentJvm.process();
         List<Long> children = new ArrayList<>();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(parentProcess.getInputStream(),
-                    StandardCharsets.UTF_8));
-            CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    String l;
-                    while ((l = out.readLine()) != null) {
-                        if (l.startsWith("CHILDREN ")) {
-                            return l;
-                        }
-                    }
-                    return "parent exited";
-                } catch (java.io.IOException e) {
-                    return e.toString();
-                }
-            });
-            String pids = line.get(60, TimeUnit.SECONDS);
-            assertTrue(pids.startsWith("CHILDREN "), pids);
+            String pids = parentJvm.awaitLine(Duration.ofSeconds(60), l -> l.startsWith("CHILDREN "));
             Arrays.stream(pids.substring(9).trim().split(" ")).map(Long::parseLong).forEach(children::add);
             assertEquals(2, children.size());
             children.forEach(pid -> assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
 
-            parentProcess.destroyForcibly(); // kill -9
+            parentProcess.destroyForcibly(); // kill -9 of the parent alone
             assertTrue(parentProcess.waitFor(10, TimeUnit.SECONDS));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (children.stream().anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive)
-                    .orElse(false))) {
-                assertTrue(System.nanoTime() < deadline, "a runner outlived its parent by 5 s: " + children);
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
+            Await.until("no runner to outlive its parent by 5 s: " + children, Duration.ofSeconds(5),
+                    () -> children.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive)
+                            .orElse(false)));
         } finally {
-            parentProcess.destroyForcibly();
             children.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         }
     }

@@ -1,26 +1,20 @@
 package io.kindling.rpc.region;
 
+import io.kindling.api.Node;
 import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
 import io.kindling.api.Subscription;
-import io.kindling.api.Node;
 import io.kindling.core.internal.Listeners;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**

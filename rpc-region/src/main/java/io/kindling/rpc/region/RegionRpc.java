@@ -1,12 +1,12 @@
 package io.kindling.rpc.region;
 
+import io.kindling.api.Durations;
 import io.kindling.api.KindlingException;
+import io.kindling.api.Node;
 import io.kindling.api.NodeName;
 import io.kindling.api.RemoteCallable;
 import io.kindling.api.RemoteRunnable;
 import io.kindling.api.RpcTimeoutException;
-import io.kindling.api.Durations;
-import io.kindling.api.Node;
 import io.kindling.core.internal.Futures;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -15,10 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs tasks on a node of a named region, or of the primary region: Fly.RPC's {@code rpc_region} for Kindling.

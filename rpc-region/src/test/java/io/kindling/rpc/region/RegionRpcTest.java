@@ -9,8 +9,10 @@ import io.kindling.api.NodeDownException;
 import io.kindling.api.NodeName;
 import io.kindling.api.RemoteExecutionException;
 import io.kindling.core.KindlingNode;
-import io.kindling.testing.Closer;
-import io.kindling.testing.NodeProcess;
+import io.kindling.testing.ClusterNodeMain;
+import io.kindling.testsupport.Await;
+import io.kindling.testsupport.ChildProcess;
+import io.kindling.testsupport.Closer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,22 +48,19 @@ class RegionRpcTest {
         rpc.registry().addListener(events::add);
     }
 
-    private NodeProcess child(String name, String region, String... more) throws Exception {
+    private ChildProcess child(String name, String region, String... more) throws Exception {
         List<String> settings = new ArrayList<>(List.of("kindling.region=" + region, "kindling.primary-region=iad",
                 "kindling.cluster.strategy=static", "kindling.strategy.static.nodes=" + ctl.address()));
         settings.addAll(List.of(more));
-        NodeProcess node = NodeProcess.node(name, COOKIE, settings.toArray(String[]::new));
-        open.add(node);
+        ChildProcess node = open.add(ChildProcess.java(name, ClusterNodeMain.class, ClusterNodeMain.arguments(name,
+                COOKIE, settings.toArray(String[]::new))));
+        node.awaitLine(Duration.ofSeconds(60), line -> line.startsWith("READY "));
         return node;
     }
 
     private void awaitRegion(String region, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (rpc.registry().nodes(region).size() != count) {
-            assertTrue(System.nanoTime() < deadline, "region " + region + " should have " + count + " nodes: "
-                    + rpc.registry().regions());
-            Thread.sleep(10);
-        }
+        Await.until("region " + region + " to have " + count + " nodes", WAIT, () -> "regions: "
+                + rpc.registry().regions(), () -> rpc.registry().nodes(region).size() == count);
     }
 
     private static String here() {
@@ -71,7 +70,7 @@ class RegionRpcTest {
     @Test
     void callsLandInTheAskedRegionFollowNodesThatComeAndGoAndHonourTheEmptyRegionPolicy() throws Exception {
         child("ams1", "ams");
-        NodeProcess ams2 = child("ams2", "ams");
+        ChildProcess ams2 = child("ams2", "ams");
         child("syd1", "syd");
         child("iad1", "iad");
         awaitRegion("ams", 2);
@@ -139,18 +138,16 @@ class RegionRpcTest {
             assertEquals("ams1", rpc.call("ams", RegionRpcTest::here));
         }
         assertTrue(events.stream().anyMatch(e -> e instanceof RegionEvent.NodeLeft left
-                && left.node().equals(NodeName.parse("ams2@127.0.0.1")) && left.region().equals("ams")), events.toString());
+                && left.node().equals(NodeName.parse("ams2@127.0.0.1")) && left.region().equals("ams")),
+                events.toString());
     }
 
     @Test
     void aNodeWithoutTheExtensionIsRecordedAsSuch() throws Exception {
         child("bare1", "ams", "kindling.extensions.disabled=region");
         NodeName bare = NodeName.parse("bare1@127.0.0.1");
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!rpc.registry().withoutRegionSupport().containsKey(bare)) {
-            assertTrue(System.nanoTime() < deadline, "no verdict on bare1: " + events);
-            Thread.sleep(10);
-        }
+        Await.until("a verdict on bare1", WAIT, () -> "events: " + events,
+                () -> rpc.registry().withoutRegionSupport().containsKey(bare));
         assertTrue(rpc.registry().withoutRegionSupport().get(bare).contains("does not run the region extension"),
                 rpc.registry().withoutRegionSupport().toString());
         assertEquals(Set.of(), rpc.registry().nodes("ams"));

@@ -1,8 +1,8 @@
 package io.kindling.strategy.dns;
 
 import io.kindling.api.Config;
-import io.kindling.api.Durations;
 import io.kindling.api.ConfigException;
+import io.kindling.api.Durations;
 import io.kindling.api.HostPort;
 import io.kindling.api.NodeName;
 import java.net.InetSocketAddress;

@@ -1,8 +1,8 @@
 package io.kindling.strategy.epmd;
 
 import io.kindling.api.Config;
-import io.kindling.api.Durations;
 import io.kindling.api.ConfigException;
+import io.kindling.api.Durations;
 import io.kindling.api.NodeName;
 import java.time.Duration;
 import java.util.ArrayList;

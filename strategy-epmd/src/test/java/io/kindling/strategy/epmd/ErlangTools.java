@@ -1,6 +1,6 @@
 package io.kindling.strategy.epmd;
 
-import io.kindling.testing.NodeProcess;
+import io.kindling.testsupport.ChildProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -34,8 +34,8 @@ final class ErlangTools {
     }
 
     /** Starts the real epmd on a free loopback port and waits until it answers. */
-    static NodeProcess startEpmd(int port) throws Exception {
-        NodeProcess epmd = NodeProcess.start("epmd", List.of(executable("epmd"), "-port", Integer.toString(port),
+    static ChildProcess startEpmd(int port) throws Exception {
+        ChildProcess epmd = ChildProcess.start("epmd", List.of(executable("epmd"), "-port", Integer.toString(port),
                 "-address", "127.0.0.1"), Map.of());
         EpmdClient client = new EpmdClient("127.0.0.1", port, Duration.ofSeconds(1));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -65,8 +65,8 @@ final class ErlangTools {
      * Starts {@code erl -name NAME} against the port mapper on the port, never starting an epmd of its own; it
      * evaluates {@code eval} and then stays up.
      */
-    static NodeProcess startErl(String name, int epmdPort, String eval) throws IOException {
-        return NodeProcess.start("erl " + name, List.of(executable("erl"), "-noshell", "-start_epmd", "false",
+    static ChildProcess startErl(String name, int epmdPort, String eval) throws IOException {
+        return ChildProcess.start("erl " + name, List.of(executable("erl"), "-noshell", "-start_epmd", "false",
                 "-name", name, "-setcookie", "erlang-cookie", "-eval", eval),
                 Map.of("ERL_EPMD_PORT", Integer.toString(epmdPort)));
     }

@@ -2,13 +2,15 @@ package io.kindling.strategy.epmd;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kindling.testing.NodeProcess;
+import io.kindling.testing.ClusterNodeMain;
+import io.kindling.testsupport.Await;
+import io.kindling.testsupport.ChildProcess;
+import io.kindling.testsupport.Closer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three nodes in separate JVMs form a cluster through {@code local-epmd}, with the port mapper started by the first
@@ -20,20 +22,15 @@ class LocalEpmdClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofSeconds(5);
 
-    private final List<NodeProcess> children = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
 
-    @AfterEach
-    void killAll() throws InterruptedException {
-        for (NodeProcess child : children) {
-            child.kill();
-        }
-    }
-
-    private NodeProcess start(String name, int epmdPort) throws Exception {
-        NodeProcess child = NodeProcess.node(name, "epmd-test", "kindling.cluster.strategy=local-epmd",
+    private ChildProcess start(String name, int epmdPort) throws Exception {
+        ChildProcess child = closer.add(ChildProcess.java(name, ClusterNodeMain.class, ClusterNodeMain.arguments(
+                name, "epmd-test", "kindling.cluster.strategy=local-epmd",
                 "kindling.cluster.poll-interval=" + POLL.toMillis() + "ms",
-                "kindling.strategy.epmd.port=" + epmdPort, "kindling.strategy.epmd.server-address=127.0.0.1");
-        children.add(child);
+                "kindling.strategy.epmd.port=" + epmdPort, "kindling.strategy.epmd.server-address=127.0.0.1")));
+        child.awaitLine(Duration.ofSeconds(60), line -> line.startsWith("READY "));
         return child;
     }
 
@@ -41,10 +38,10 @@ class LocalEpmdClusterTest {
     void threeJvmsFormAClusterLoseANodeAndTakeItBackUnderItsName() throws Exception {
         int port = ErlangTools.freePort();
         EpmdClient client = new EpmdClient("127.0.0.1", port, Duration.ofSeconds(5));
-        NodeProcess a = start("ea", port); // starts the port mapper: none runs on this port
-        NodeProcess b = start("eb", port);
-        NodeProcess c = start("ec", port);
-        for (NodeProcess node : List.of(a, b, c)) {
+        ChildProcess a = start("ea", port); // starts the port mapper: none runs on this port
+        ChildProcess b = start("eb", port);
+        ChildProcess c = start("ec", port);
+        for (ChildProcess node : List.of(a, b, c)) {
             for (String other : List.of("ea", "eb", "ec")) {
                 if (!node.label().equals(other)) {
                     node.awaitLine(WAIT, line -> line.equals("UP " + other + "@127.0.0.1"));
@@ -57,7 +54,7 @@ class LocalEpmdClusterTest {
         a.kill();
         b.awaitLineAfter(bMark, WAIT, line -> line.startsWith("DOWN ea@127.0.0.1"));
         c.awaitLineAfter(cMark, WAIT, line -> line.startsWith("DOWN ea@127.0.0.1"));
-        RealErlangTest.await("b and c registered again with a new port mapper", () -> {
+        Await.until("b and c registered again with a new port mapper", WAIT, () -> {
             try {
                 Map<String, Integer> names = client.names();
                 return names.containsKey("eb") && names.containsKey("ec") && !names.containsKey("ea");
@@ -68,7 +65,7 @@ class LocalEpmdClusterTest {
 
         int bAgain = b.lineCount();
         int cAgain = c.lineCount();
-        NodeProcess restarted = start("ea", port);
+        ChildProcess restarted = start("ea", port);
         long ready = System.nanoTime();
         b.awaitLineAfter(bAgain, WAIT, line -> line.equals("UP ea@127.0.0.1"));
         c.awaitLineAfter(cAgain, WAIT, line -> line.equals("UP ea@127.0.0.1"));

@@ -3,8 +3,7 @@ package io.kindling.strategy.epmd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kindling.testing.NodeProcess;
-import java.io.File;
+import io.kindling.testsupport.ChildProcess;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,9 +52,8 @@ class NonLocalRegistrationTest {
                 try (EpmdRegistration registration = local.register("resident", 4001, EpmdEntry.HIDDEN_NODE,
                         new byte[0])) {
                     assertTrue(registration.isActive(), "the socket's own address counts as local, as in epmd");
-                    String classPath = System.getProperty("kindling.test.classpath")
-                            .replace(File.pathSeparator + File.pathSeparator, File.pathSeparator);
-                    try (NodeProcess probe = NodeProcess.start("probe", List.of("ip", "netns", "exec", namespace,
+                    String classPath = ChildProcess.testClassPath();
+                    try (ChildProcess probe = ChildProcess.start("probe", List.of("ip", "netns", "exec", namespace,
                             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
                             RemoteProbe.class.getName(), hostAddress, Integer.toString(mapper.port())), Map.of())) {
                         String names = probe.awaitLine(Duration.ofSeconds(60), line -> line.startsWith("NAMES"));

@@ -3,6 +3,7 @@ package io.kindling.strategy.epmd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kindling.testsupport.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -159,7 +160,7 @@ class PortMapperProtocolTest {
         assertTrue(registration.creation() >= 4);
         assertEquals(Map.of("lasting", 4000), client.names());
         registration.close();
-        RealErlangTest.await("the name is dropped", () -> client.names().isEmpty());
+        Await.until("the name is dropped", Duration.ofSeconds(30), () -> client.names().isEmpty());
         assertTrue(client.lookup("lasting").isEmpty());
 
         EpmdRegistration again = client.register("lasting", 4001, EpmdEntry.HIDDEN_NODE, new byte[0]);

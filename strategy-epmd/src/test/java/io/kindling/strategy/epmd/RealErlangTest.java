@@ -6,17 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.api.NodeName;
 import io.kindling.api.spi.DiscoveryStrategy;
-import io.kindling.core.cluster.Cluster;
 import io.kindling.core.KindlingNode;
+import io.kindling.core.cluster.Cluster;
 import io.kindling.core.cluster.RefreshResult;
-import io.kindling.testing.Closer;
-import io.kindling.testing.NodeProcess;
+import io.kindling.testsupport.Await;
+import io.kindling.testsupport.ChildProcess;
+import io.kindling.testsupport.Closer;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,16 +43,6 @@ class RealErlangTest {
                 .strategy(LocalEpmdStrategyProvider.strategy(options)).start());
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
-    }
-
     @Test
     void kindlingNodesRegisterWithTheRealEpmdAndSkipErlangNodes() throws Exception {
         int port = ErlangTools.freePort();
@@ -64,10 +53,10 @@ class RealErlangTest {
         String names = ErlangTools.epmdNames(port);
         assertTrue(names.contains("name k1 at port " + k1.address().port()), names);
 
-        NodeProcess erl = open(ErlangTools.startErl("erlx@127.0.0.1", port, PRINT_NAMES_AND_STAY_UP));
+        ChildProcess erl = open(ErlangTools.startErl("erlx@127.0.0.1", port, PRINT_NAMES_AND_STAY_UP));
         String erlNames = erl.awaitLine(WAIT, line -> line.startsWith("NAMES"));
         assertTrue(erlNames.contains("{\"k1\"," + k1.address().port() + "}"), "erl sees k1: " + erlNames);
-        await("erlx registered", () -> client.names().containsKey("erlx"));
+        Await.until("erlx registered", WAIT, () -> client.names().containsKey("erlx"));
         assertEquals(EpmdEntry.NORMAL_NODE, client.lookup("erlx").orElseThrow().nodeType());
         EpmdEntry k1Entry = client.lookup("k1").orElseThrow();
         assertEquals(EpmdEntry.HIDDEN_NODE, k1Entry.nodeType());
@@ -90,7 +79,8 @@ class RealErlangTest {
         assertTrue(once.skipped().get("erlx@127.0.0.1").contains("Kindling does not dial Erlang nodes"),
                 once.toString());
         assertTrue(once.skipped().get("missing@127.0.0.1").contains("not registered"), once.toString());
-        await("k3 unregistered when its one-off strategy closed", () -> !client.names().containsKey("k3"));
+        Await.until("k3 unregistered when its one-off strategy closed", WAIT,
+                () -> !client.names().containsKey("k3"));
     }
 
     @Test
@@ -107,10 +97,11 @@ class RealErlangTest {
         assertTrue(names.contains("name pm1 at port " + k1.address().port()), names);
         assertTrue(names.contains("name pm2 at port " + k2.address().port()), names);
 
-        NodeProcess erl = open(ErlangTools.startErl("x@127.0.0.1", port, PRINT_NAMES_AND_STAY_UP));
+        ChildProcess erl = open(ErlangTools.startErl("x@127.0.0.1", port, PRINT_NAMES_AND_STAY_UP));
         String erlNames = erl.awaitLine(WAIT, line -> line.startsWith("NAMES"));
         assertTrue(erlNames.contains("\"pm1\"") && erlNames.contains("\"pm2\""), erlNames);
-        await("erl registered with Kindling's port mapper", () -> mapper.registrations().containsKey("x"));
+        Await.until("erl registered with Kindling's port mapper", WAIT,
+                () -> mapper.registrations().containsKey("x"));
         EpmdEntry x = mapper.registrations().get("x");
         assertEquals(EpmdEntry.NORMAL_NODE, x.nodeType());
         assertTrue(x.highestVersion() >= 6, x.toString());
@@ -121,7 +112,8 @@ class RealErlangTest {
         assertTrue(result.skipped().containsKey("x@127.0.0.1"), result.toString());
 
         erl.kill();
-        await("erl's registration dropped with its connection", () -> !mapper.registrations().containsKey("x"));
+        Await.until("erl's registration dropped with its connection", WAIT,
+                () -> !mapper.registrations().containsKey("x"));
     }
 
     @Test

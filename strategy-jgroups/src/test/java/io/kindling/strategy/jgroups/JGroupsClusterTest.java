@@ -6,30 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.api.Config;
 import io.kindling.api.ConfigException;
-import io.kindling.testing.NodeProcess;
+import io.kindling.testing.ClusterNodeMain;
+import io.kindling.testsupport.ChildProcess;
+import io.kindling.testsupport.Closer;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Kindling nodes in separate JVMs that find each other through JGroups (built-in TCP + TCPPING stack). */
 class JGroupsClusterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final List<NodeProcess> children = new ArrayList<>();
-
-    @AfterEach
-    void killAll() throws InterruptedException {
-        for (NodeProcess child : children) {
-            child.kill();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     /** A free port with the next few free too: JGroups' TCP takes one of a range. */
     private static int freeBase(int count) throws Exception {
@@ -56,11 +51,12 @@ class JGroupsClusterTest {
         throw new IllegalStateException("no free port range");
     }
 
-    private NodeProcess start(String name, String cluster, int base) throws Exception {
-        NodeProcess node = NodeProcess.node(name, "jgroups-test", "kindling.cluster.strategy=jgroups",
-                "kindling.cluster.poll-interval=30s", "kindling.strategy.jgroups.cluster=" + cluster,
-                "kindling.strategy.jgroups.bind-port=" + base, "kindling.strategy.jgroups.port-range=5");
-        children.add(node);
+    private ChildProcess start(String name, String cluster, int base) throws Exception {
+        ChildProcess node = closer.add(ChildProcess.java(name, ClusterNodeMain.class, ClusterNodeMain.arguments(
+                name, "jgroups-test", "kindling.cluster.strategy=jgroups", "kindling.cluster.poll-interval=30s",
+                "kindling.strategy.jgroups.cluster=" + cluster, "kindling.strategy.jgroups.bind-port=" + base,
+                "kindling.strategy.jgroups.port-range=5")));
+        node.awaitLine(WAIT, line -> line.startsWith("READY "));
         return node;
     }
 
@@ -68,11 +64,11 @@ class JGroupsClusterTest {
     void threeJvmsFormAClusterLoseAKilledOneAndTakeItBackButNotAnotherCluster() throws Exception {
         int base = freeBase(6);
         String cluster = "kindling-test-" + ProcessHandle.current().pid();
-        NodeProcess a = start("ja", cluster, base);
-        NodeProcess b = start("jb", cluster, base);
-        NodeProcess c = start("jc", cluster, base);
-        NodeProcess stranger = start("jx", cluster + "-other", base);
-        for (NodeProcess node : List.of(a, b, c)) {
+        ChildProcess a = start("ja", cluster, base);
+        ChildProcess b = start("jb", cluster, base);
+        ChildProcess c = start("jc", cluster, base);
+        ChildProcess stranger = start("jx", cluster + "-other", base);
+        for (ChildProcess node : List.of(a, b, c)) {
             for (String other : List.of("ja", "jb", "jc")) {
                 if (!node.label().equals(other)) {
                     node.awaitLine(WAIT, line -> line.equals("UP " + other + "@127.0.0.1"));
@@ -90,13 +86,13 @@ class JGroupsClusterTest {
 
         int bAgain = b.lineCount();
         int cAgain = c.lineCount();
-        NodeProcess restarted = start("ja", cluster, base);
+        ChildProcess restarted = start("ja", cluster, base);
         b.awaitLineAfter(bAgain, WAIT, line -> line.equals("UP ja@127.0.0.1"));
         c.awaitLineAfter(cAgain, WAIT, line -> line.equals("UP ja@127.0.0.1"));
         restarted.awaitLine(WAIT, line -> line.equals("UP jb@127.0.0.1"));
         restarted.awaitLine(WAIT, line -> line.equals("UP jc@127.0.0.1"));
 
-        for (NodeProcess node : List.of(b, c, restarted)) {
+        for (ChildProcess node : List.of(b, c, restarted)) {
             assertTrue(node.output().lines().noneMatch(line -> line.startsWith("UP jx@")),
                     "a node of another JGroups cluster was discovered:\n" + node.output());
         }

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.api.KindlingException;
-import io.kindling.core.cluster.Cluster;
 import io.kindling.core.KindlingNode;
+import io.kindling.core.cluster.Cluster;
 import io.kindling.core.cluster.PrunePolicy;
 import io.kindling.core.cluster.RefreshResult;
-import io.kindling.testing.Closer;
+import io.kindling.testsupport.Closer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.kindling.testing;
+package io.kindling.testsupport;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
