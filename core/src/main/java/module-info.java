@@ -18,6 +18,8 @@
  */
 module io.kindling.core {
     requires transitive io.kindling.api;
+    // sun.reflect.ReflectionFactory: a lambda's serialized form, without opening the user's packages
+    requires jdk.unsupported;
 
     exports io.kindling.core;
     exports io.kindling.core.cluster;

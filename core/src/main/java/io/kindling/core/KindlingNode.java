@@ -86,8 +86,7 @@ public final class KindlingNode implements Node {
         this.scheduler = Threads.timer("kindling-timer-" + name.name());
         this.events = new Listeners<>("kindling-events-" + name.name(), "node " + name);
         this.runtime = new NodeRuntime(this, plugins.codec(), loader, plugins.maxFrameSize(), scheduler);
-        this.connections = new Connections(runtime, plugins.transport(), cookie, plugins.attributes(), wire, events,
-                blocking);
+        this.connections = new Connections(runtime, plugins.transport(), cookie, plugins.attributes(), wire, events);
     }
 
     /** {@return a builder for a node} */

@@ -1,6 +1,7 @@
 package io.kindling.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class JavaCodecFilterTest {
@@ -76,27 +78,48 @@ class JavaCodecFilterTest {
     }
 
     @Test
-    void smallValuesAndStatelessTasksTakeTheFastPaths() throws Exception {
+    void everydayValuesHaveFormsOfTheirOwnAndKeepTheirClasses() throws Exception {
         Codec codec = codec(Map.of());
-        for (Object value : new Object[] {null, true, false, 42, -7L, 2.5, "text", "x".repeat(20_000)}) {
+        List<Object> values = new ArrayList<>(java.util.Arrays.asList(null, true, false, (byte) 3, (short) -4, 'c',
+                42, -7L, Long.MIN_VALUE, 2.5f, 2.5, "text", "x".repeat(20_000), "\uD800 unpaired, \u00e9, \u20ac, \0",
+                java.util.UUID.randomUUID(), java.util.concurrent.TimeUnit.SECONDS, List.of(), List.of(1, "a"),
+                java.util.stream.Stream.of(1, null).toList(), new ArrayList<>(List.of(1, 2)), Set.of("a"),
+                new java.util.HashSet<>(Set.of(1)), new java.util.LinkedHashSet<>(List.of(3, 1, 2)), Map.of("k", 1),
+                new java.util.HashMap<>(Map.of(1, "x")), new java.util.LinkedHashMap<>(Map.of("a", List.of(1))),
+                new io.kindling.api.NodeAddress(io.kindling.api.NodeName.parse("a@127.0.0.1"), "127.0.0.1", 9)));
+        for (Object value : values) {
             byte[] bytes = encode(value);
-            assertEquals(value, codec.decode(bytes, 0, bytes.length, null));
+            assertFalse(javaSerialized(bytes), "Java serialization used for " + value);
+            Object back = codec.decode(bytes, 0, bytes.length, null);
+            assertEquals(value, back);
+            assertEquals(value == null ? null : value.getClass(), back == null ? null : back.getClass());
         }
-        assertEquals(5, encode(42).length, "tag + int, no serialization");
-        io.kindling.api.RemoteCallable<Integer> stateless = () -> 7;
-        byte[] first = encode(stateless);
-        byte[] second = encode(stateless);
-        assertEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(second));
-        Object decoded = codec.decode(first, 0, first.length, null);
-        assertTrue(decoded == codec.decode(second, 0, second.length, null), "a stateless task decodes once");
-        assertEquals(7, ((io.kindling.api.RemoteCallable<?>) decoded).call());
-        int captured = 9;
-        io.kindling.api.RemoteCallable<Integer> capturing = () -> captured;
-        byte[] withState = encode(capturing);
-        assertTrue(codec.decode(withState, 0, withState.length, null)
-                != codec.decode(withState, 0, withState.length, null), "a task with state is decoded anew");
+        for (Object array : new Object[] {new byte[] {1, -2}, new int[] {3, -4}, new long[] {5, -6},
+                new double[] {7.5, -8}}) {
+            byte[] bytes = encode(array);
+            assertFalse(javaSerialized(bytes));
+            Object back = codec.decode(bytes, 0, bytes.length, null);
+            assertEquals(java.util.Arrays.deepToString(new Object[] {array}),
+                    java.util.Arrays.deepToString(new Object[] {back}));
+        }
+        assertEquals(2, encode(42).length, "tag and a varint");
+        String text = "a".repeat(100);
+        byte[] payload = new byte[1024];
+        io.kindling.api.RemoteCallable<Integer> task = () -> text.length() + payload.length;
+        byte[] bytes = encode(task);
+        assertFalse(javaSerialized(bytes), "a lambda capturing everyday values needs no Java serialization");
+        assertEquals(1124, ((io.kindling.api.RemoteCallable<?>) codec.decode(bytes, 0, bytes.length, null)).call());
         IOException bad = assertThrows(IOException.class, () -> codec.decode(new byte[] {99}, 0, 1, null));
-        assertTrue(bad.getMessage().contains("unknown value tag"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("unknown tag 99"), bad.getMessage());
+    }
+
+    private static boolean javaSerialized(byte[] bytes) {
+        for (int i = 0; i + 1 < bytes.length; i++) {
+            if (bytes[i] == (byte) 0xAC && bytes[i + 1] == (byte) 0xED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     record Link(Link next) implements Serializable {

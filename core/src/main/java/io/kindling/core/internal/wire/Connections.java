@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,7 +52,8 @@ public final class Connections {
     private final Transport transport;
     private final Authenticator authenticator;
     private final Listeners<NodeEvent> events;
-    private final ExecutorService blocking;
+    private final ExecutorService io;
+    private final WireSettings settings;
     private final Duration connectTimeout;
     private final Map<NodeName, PeerSlot> slots = new ConcurrentHashMap<>();
     private final Map<NodeName, NodeAddress> knownAddresses = new ConcurrentHashMap<>();
@@ -67,17 +69,19 @@ public final class Connections {
      * @param attributes this node's attributes, sent to peers
      * @param settings the timeouts
      * @param events where node up and node down are reported
-     * @param blocking runs dials and incoming handshakes
      */
     public Connections(NodeRuntime runtime, Transport transport, byte[] cookie, NodeAttributes attributes,
-            WireSettings settings, Listeners<NodeEvent> events, ExecutorService blocking) {
+            WireSettings settings, Listeners<NodeEvent> events) {
         this.runtime = runtime;
         this.self = runtime.name();
         this.transport = transport;
         this.authenticator = new Authenticator(self, cookie, RANDOM.nextLong(), attributes,
                 settings.handshakeTimeout(), runtime.scheduler());
         this.events = events;
-        this.blocking = blocking;
+        this.settings = settings;
+        // Platform threads: busy tasks on every carrier of the virtual threads must not stall the protocol.
+        this.io = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("kindling-io-" + self.name()
+                + "-", 0).factory());
         this.connectTimeout = settings.connectTimeout();
         long tick = settings.heartbeatInterval().toNanos();
         long timeout = settings.heartbeatTimeout().toNanos();
@@ -96,7 +100,7 @@ public final class Connections {
     public NodeAddress listen(String host, int port) throws IOException {
         listener = transport.listen(new InetSocketAddress(host, port));
         listening = new NodeAddress(self, host, listener.localAddress().getPort());
-        Thread.ofVirtual().name("kindling-accept-" + self.name()).start(this::acceptLoop);
+        Thread.ofPlatform().daemon().name("kindling-accept-" + self.name()).start(this::acceptLoop);
         return listening;
     }
 
@@ -161,7 +165,7 @@ public final class Connections {
             if (slot.pending == null) {
                 slot.pending = new CompletableFuture<>();
                 slot.dialing = true;
-                blocking.execute(() -> dial(slot, target, timeout));
+                io.execute(() -> dial(slot, target, timeout));
             }
             result = slot.pending;
         }
@@ -213,7 +217,7 @@ public final class Connections {
             return;
         }
         knownAddresses.put(peer.name(), target);
-        PeerConnection connection = new PeerConnection(runtime, this, peer, self, raw);
+        PeerConnection connection = new PeerConnection(runtime, this, peer, self, raw, settings.maxTasksPerPeer());
         synchronized (slot) {
             slot.dialing = false;
         }
@@ -231,7 +235,7 @@ public final class Connections {
                 }
                 return;
             }
-            blocking.execute(() -> accept(raw));
+            io.execute(() -> accept(raw));
         }
     }
 
@@ -245,7 +249,8 @@ public final class Connections {
         if (accepted.listenPort() > 0 && !accepted.listenHost().isBlank()) {
             knownAddresses.put(peer, new NodeAddress(peer, accepted.listenHost(), accepted.listenPort()));
         }
-        PeerConnection connection = new PeerConnection(runtime, this, accepted.peer(), peer, raw);
+        PeerConnection connection = new PeerConnection(runtime, this, accepted.peer(), peer, raw,
+                settings.maxTasksPerPeer());
         synchronized (attempt.slot) {
             attempt.slot.incoming--;
         }
@@ -360,6 +365,12 @@ public final class Connections {
         for (PeerConnection connection : List.copyOf(connections)) {
             connection.close("node " + self + " closed");
         }
+        io.shutdownNow();
+    }
+
+    /** {@return the platform threads that run dials, handshakes, readers and queued writes} */
+    ExecutorService io() {
+        return io;
     }
 
     /**

@@ -1,15 +1,26 @@
 package io.kindling.core.internal.wire;
 
+import io.kindling.api.IncompatibleCodeException;
 import io.kindling.api.KindlingException;
+import io.kindling.api.NodeName;
+import io.kindling.api.TooManyTasksException;
 import io.kindling.api.spi.Codec;
+import io.kindling.core.internal.code.CodeFingerprint;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Frame layout after the handshake: {@code int length} (of what follows), {@code byte type}, then the body.
- * Bodies: CALL {@code long id} + encoded task; CAST encoded task; RESULT {@code long id} + encoded value; FAILURE
+ * Bodies: CALL {@code long id} + task; CAST task; RESULT {@code long id} + encoded value; FAILURE
  * {@code long id} + {@code int n} + n bytes of the encoded exception + the encoded {@code RemoteFailure} copy;
- * CANCEL, PING, PONG {@code long id}; TICK empty.
+ * REFUSED {@code long id} + reason (a task that did not run: {@code 1} code incompatible, then class, method,
+ * caller's and node's fingerprints as modified UTF-8; {@code 2} too many tasks, then {@code int} limit);
+ * CANCEL, PING, PONG {@code long id}; TICK empty. A task is {@code unsigned short n} + n bytes of its
+ * {@linkplain CodeFingerprint code fingerprint} + the encoded task.
  *
  * <p>Internal: not part of Kindling's API.
  */
@@ -23,6 +34,10 @@ public final class Frames {
     static final int TICK = 6;
     static final int PING = 7;
     static final int PONG = 8;
+    static final int REFUSED = 9;
+
+    private static final int REFUSED_CODE = 1;
+    private static final int REFUSED_TOO_MANY = 2;
 
     static final int HEADER = 5;
 
@@ -39,6 +54,7 @@ public final class Frames {
             case TICK -> "TICK";
             case PING -> "PING";
             case PONG -> "PONG";
+            case REFUSED -> "REFUSED";
             default -> "unknown type " + type;
         };
     }
@@ -72,6 +88,74 @@ public final class Frames {
         }
         codec.encode(value, buffer);
         return buffer.finish(maxFrame);
+    }
+
+    /**
+     * A CALL or CAST frame: the task's code fingerprint, then the task.
+     *
+     * @throws IOException if the codec cannot encode the task
+     * @throws KindlingException if the frame would exceed the limit
+     */
+    static byte[] task(int type, long id, Codec codec, Object task, long maxFrame) throws IOException {
+        byte[] fingerprint;
+        try {
+            fingerprint = CodeFingerprint.bytesOf(task);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot fingerprint the code of " + task.getClass().getName() + ": " + e, e);
+        }
+        Buffer buffer = new Buffer(256);
+        buffer.begin(type);
+        if (type == CALL) {
+            buffer.writeLong(id);
+        }
+        buffer.write(fingerprint.length >>> 8);
+        buffer.write(fingerprint.length);
+        buffer.write(fingerprint, 0, fingerprint.length);
+        codec.encode(task, buffer);
+        return buffer.finish(maxFrame);
+    }
+
+    /** A REFUSED frame for a task whose code differs here. */
+    static byte[] refusedCode(long id, IncompatibleCodeException e) {
+        Buffer buffer = new Buffer(256);
+        buffer.begin(REFUSED);
+        buffer.writeLong(id);
+        buffer.write(REFUSED_CODE);
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            out.writeUTF(e.className());
+            out.writeUTF(e.method());
+            out.writeUTF(e.callerFingerprint());
+            out.writeUTF(e.nodeFingerprint());
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        return buffer.finish(Long.MAX_VALUE);
+    }
+
+    /** A REFUSED frame for a call beyond the limit of running tasks. */
+    static byte[] refusedTooMany(long id, int limit) {
+        Buffer buffer = new Buffer(HEADER + 13);
+        buffer.begin(REFUSED);
+        buffer.writeLong(id);
+        buffer.write(REFUSED_TOO_MANY);
+        buffer.writeInt(limit);
+        return buffer.finish(Long.MAX_VALUE);
+    }
+
+    /** The exception a REFUSED body stands for; a malformed one is a plain {@link KindlingException}. */
+    static KindlingException readRefusal(byte[] body, NodeName peer) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(body, 9, body.length - 9));
+            return switch (body[8]) {
+                case REFUSED_CODE -> new IncompatibleCodeException(peer, in.readUTF(), in.readUTF(), in.readUTF(),
+                        in.readUTF());
+                case REFUSED_TOO_MANY -> new TooManyTasksException(peer, in.readInt());
+                default -> new KindlingException("Node " + peer + " refused the call for an unknown reason "
+                        + body[8]);
+            };
+        } catch (IOException e) {
+            return new KindlingException("Node " + peer + " refused the call; its reason was malformed: " + e);
+        }
     }
 
     /** A FAILURE frame: the exception itself if it encodes, and always a {@code RemoteFailure} copy. */
@@ -140,6 +224,10 @@ public final class Frames {
 
     static long readLong(byte[] b, int at) {
         return ((long) readInt(b, at) << 32) | (readInt(b, at + 4) & 0xFFFFFFFFL);
+    }
+
+    static int readShort(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
     }
 
     static int readInt(byte[] b, int at) {

@@ -1,5 +1,6 @@
 package io.kindling.core.internal.wire;
 
+import io.kindling.api.IncompatibleCodeException;
 import io.kindling.api.KindlingException;
 import io.kindling.api.NodeAttributes;
 import io.kindling.api.NodeDownException;
@@ -11,11 +12,13 @@ import io.kindling.api.RemoteRunnable;
 import io.kindling.api.RpcTimeoutException;
 import io.kindling.api.spi.Transport;
 import io.kindling.core.internal.NodeRuntime;
+import io.kindling.core.internal.code.CodeFingerprint;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InvalidClassException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -63,6 +66,9 @@ public final class PeerConnection {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
     private final Map<Long, Thread> running = new ConcurrentHashMap<>();
+    private final int maxTasks;
+    private final java.util.concurrent.atomic.AtomicInteger casts = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long lastRefusalLogged;
 
     volatile long lastReceivedNanos = System.nanoTime();
     volatile long lastSentNanos = System.nanoTime();
@@ -72,8 +78,9 @@ public final class PeerConnection {
     volatile boolean retired;
 
     PeerConnection(NodeRuntime runtime, Connections owner, Handshake.Peer peer, NodeName dialer,
-            Transport.Connection transport) {
+            Transport.Connection transport, int maxTasks) {
         this.runtime = runtime;
+        this.maxTasks = maxTasks;
         this.owner = owner;
         this.peer = peer.name();
         this.peerAttributes = peer.attributes();
@@ -84,7 +91,9 @@ public final class PeerConnection {
     }
 
     void start() {
-        Thread.ofVirtual().name("kindling-read-" + peer).start(this::readLoop);
+        // A platform thread: tasks that keep every carrier of the virtual threads busy must not stop reads and
+        // heartbeats.
+        Thread.ofPlatform().daemon().name("kindling-read-" + peer).start(this::readLoop);
     }
 
     /** {@return whether it is open} */
@@ -93,7 +102,7 @@ public final class PeerConnection {
     }
 
     boolean isIdle() {
-        return pending.isEmpty() && running.isEmpty();
+        return pending.isEmpty() && running.isEmpty() && casts.get() == 0;
     }
 
     // ---- outgoing calls ----
@@ -111,7 +120,7 @@ public final class PeerConnection {
         long id = ids.incrementAndGet();
         byte[] frame;
         try {
-            frame = Frames.withValue(Frames.CALL, id, true, runtime.codec(), task, runtime.maxFrameSize());
+            frame = Frames.task(Frames.CALL, id, runtime.codec(), task, runtime.maxFrameSize());
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new KindlingException("Cannot encode the task for " + peer
                     + ": " + e + ". A task and what it captures must be serializable.", e));
@@ -147,7 +156,7 @@ public final class PeerConnection {
     public void cast(RemoteRunnable task) {
         byte[] frame;
         try {
-            frame = Frames.withValue(Frames.CAST, 0, false, runtime.codec(), task, runtime.maxFrameSize());
+            frame = Frames.task(Frames.CAST, 0, runtime.codec(), task, runtime.maxFrameSize());
         } catch (IOException e) {
             throw new KindlingException("Cannot encode the task for " + peer + ": " + e
                     + ". A task and what it captures must be serializable.", e);
@@ -196,7 +205,11 @@ public final class PeerConnection {
     void enqueue(byte[] frame) {
         outbox.add(frame);
         if (!writing.get()) {
-            Thread.startVirtualThread(this::drain);
+            try {
+                owner.io().execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the node is closing, and this connection with it
+            }
         }
     }
 
@@ -278,14 +291,34 @@ public final class PeerConnection {
     private void dispatch(int type, byte[] body) throws ProtocolViolation {
         switch (type) {
             case Frames.CALL -> {
-                requireLength(type, body, 8);
+                requireLength(type, body, 10);
                 long id = Frames.readLong(body, 0);
-                Thread thread = Thread.ofVirtual().name("kindling-task-" + peer + "-" + id)
-                        .unstarted(() -> runCall(id, body));
-                running.put(id, thread);
+                if (running.size() + casts.get() >= maxTasks) {
+                    send(Frames.refusedTooMany(id, maxTasks));
+                    return;
+                }
+                Thread thread = Thread.ofVirtual().unstarted(() -> runCall(id, body));
+                if (running.putIfAbsent(id, thread) != null) {
+                    throw new ProtocolViolation("CALL " + id + " while a call with that id is still running");
+                }
                 thread.start();
             }
-            case Frames.CAST -> Thread.ofVirtual().name("kindling-cast-" + peer).start(() -> runCast(body));
+            case Frames.CAST -> {
+                requireLength(type, body, 2);
+                if (running.size() + casts.incrementAndGet() > maxTasks) {
+                    casts.decrementAndGet();
+                    logRefusedCast();
+                    return;
+                }
+                Thread.ofVirtual().start(() -> runCast(body));
+            }
+            case Frames.REFUSED -> {
+                requireLength(type, body, 9);
+                CompletableFuture<Object> call = pending.remove(Frames.readLong(body, 0));
+                if (call != null) {
+                    call.completeExceptionally(Frames.readRefusal(body, peer));
+                }
+            }
             case Frames.RESULT -> {
                 requireLength(type, body, 8);
                 CompletableFuture<Object> call = pending.remove(Frames.readLong(body, 0));
@@ -363,13 +396,17 @@ public final class PeerConnection {
     private void runCall(long id, byte[] body) {
         Object result;
         Throwable failure = null;
+        byte[] frame = null;
         try {
-            Object task = runtime.codec().decode(body, 8, body.length - 8, runtime.classLoader());
+            Object task = decodeTask(body, 8);
             if (!(task instanceof RemoteCallable<?> callable)) {
                 throw new KindlingException("Received a call whose task is a "
                         + (task == null ? "null" : task.getClass().getName()) + ", not a RemoteCallable");
             }
             result = runtime.runTask(callable);
+        } catch (IncompatibleCodeException e) {
+            result = null;
+            frame = Frames.refusedCode(id, e);
         } catch (Throwable e) {
             result = null;
             failure = e;
@@ -377,7 +414,10 @@ public final class PeerConnection {
         if (running.remove(id) == null) {
             return; // cancelled: the caller no longer waits
         }
-        byte[] frame;
+        if (frame != null) {
+            send(frame);
+            return;
+        }
         try {
             frame = failure == null
                     ? Frames.withValue(Frames.RESULT, id, true, runtime.codec(), result, runtime.maxFrameSize())
@@ -398,9 +438,55 @@ public final class PeerConnection {
         return Frames.failure(id, runtime.codec(), failure, RemoteFailure.copyOf(failure), runtime.maxFrameSize());
     }
 
+    /**
+     * Decodes a task and checks that the code it runs here is the code the caller fingerprinted.
+     *
+     * @throws IncompatibleCodeException if its class is missing here, or its code differs
+     */
+    private Object decodeTask(byte[] body, int offset) throws IOException, ClassNotFoundException {
+        int length = Frames.readShort(body, offset);
+        int start = offset + 2;
+        if (length > CodeFingerprint.MAX_BYTES || start + length > body.length) {
+            throw new KindlingException("Malformed task: code fingerprint of " + length + " bytes");
+        }
+        int taskAt = start + length;
+        Object task;
+        try {
+            task = runtime.codec().decode(body, taskAt, body.length - taskAt, runtime.classLoader());
+        } catch (ClassNotFoundException | InvalidClassException e) {
+            CodeFingerprint theirs = fingerprint(body, start, length);
+            throw new IncompatibleCodeException(runtime.name(), theirs.className(), theirs.method()
+                    + theirs.descriptor(), theirs.digestHex(), "missing");
+        }
+        if (task != null && !CodeFingerprint.matches(task, body, start, length)) {
+            CodeFingerprint theirs = fingerprint(body, start, length);
+            CodeFingerprint ours = CodeFingerprint.of(task);
+            throw new IncompatibleCodeException(runtime.name(), ours.className(), ours.method() + ours.descriptor(),
+                    theirs.digestHex(), ours.digestHex());
+        }
+        return task;
+    }
+
+    private CodeFingerprint fingerprint(byte[] body, int start, int length) {
+        try {
+            return CodeFingerprint.decode(body, start, length);
+        } catch (IllegalArgumentException e) {
+            throw new KindlingException("Malformed task from " + peer + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void logRefusedCast() {
+        long now = System.nanoTime();
+        if (now - lastRefusalLogged > TimeUnit.SECONDS.toNanos(1)) {
+            lastRefusalLogged = now;
+            LOG.log(Level.WARNING, "Refused a cast from " + peer + ": it already has " + maxTasks
+                    + " tasks running here (kindling.tasks.max-per-peer); the cast did not run");
+        }
+    }
+
     private void runCast(byte[] body) {
         try {
-            Object task = runtime.codec().decode(body, 0, body.length, runtime.classLoader());
+            Object task = decodeTask(body, 0);
             if (!(task instanceof RemoteRunnable runnable)) {
                 throw new KindlingException("Received a cast whose task is a "
                         + (task == null ? "null" : task.getClass().getName()) + ", not a RemoteRunnable");
@@ -411,6 +497,8 @@ public final class PeerConnection {
             });
         } catch (Throwable e) {
             LOG.log(Level.WARNING, "A task cast by " + peer + " failed", e);
+        } finally {
+            casts.decrementAndGet();
         }
     }
 

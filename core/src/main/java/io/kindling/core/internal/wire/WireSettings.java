@@ -14,9 +14,11 @@ import java.time.Duration;
  * @param handshakeTimeout {@code kindling.handshake.timeout}, default 5 s: one handshake
  * @param heartbeatInterval {@code kindling.heartbeat.interval}, default 1 s: how often an idle connection ticks
  * @param heartbeatTimeout {@code kindling.heartbeat.timeout}, default 5 s: a peer silent this long is down
+ * @param maxTasksPerPeer {@code kindling.tasks.max-per-peer}, default 10,000: tasks one peer may have running
+ *     here; a call beyond it is refused with {@link io.kindling.api.TooManyTasksException}
  */
 public record WireSettings(Duration connectTimeout, Duration handshakeTimeout, Duration heartbeatInterval,
-        Duration heartbeatTimeout) {
+        Duration heartbeatTimeout, int maxTasksPerPeer) {
 
     /**
      * Reads the settings.
@@ -30,7 +32,13 @@ public record WireSettings(Duration connectTimeout, Duration handshakeTimeout, D
                 Durations.positiveSetting(config, "kindling.connect.timeout", null, Duration.ofSeconds(5)),
                 Durations.positiveSetting(config, "kindling.handshake.timeout", null, Duration.ofSeconds(5)),
                 Durations.positiveSetting(config, "kindling.heartbeat.interval", null, Duration.ofSeconds(1)),
-                Durations.positiveSetting(config, "kindling.heartbeat.timeout", null, Duration.ofSeconds(5)));
+                Durations.positiveSetting(config, "kindling.heartbeat.timeout", null, Duration.ofSeconds(5)),
+                config.getInt("kindling.tasks.max-per-peer", 10_000));
+        if (settings.maxTasksPerPeer < 1) {
+            throw new ConfigException("kindling.tasks.max-per-peer", "Setting "
+                    + config.fullKey("kindling.tasks.max-per-peer") + " = " + settings.maxTasksPerPeer
+                    + " must be at least 1");
+        }
         if (settings.heartbeatTimeout.compareTo(settings.heartbeatInterval) <= 0) {
             throw new ConfigException("kindling.heartbeat.timeout", "Setting "
                     + config.fullKey("kindling.heartbeat.timeout") + " = " + settings.heartbeatTimeout.toMillis()

@@ -123,12 +123,13 @@ class HostileInputTest {
                 new byte[] {0, 0, 0, 1, 99},                        // unknown frame type
                 new byte[] {0x7f, 0, 0, 0, 1},                      // length over kindling.frame.max-size
                 new byte[] {0, 0, 0, 3, 1, 0, 0},                   // CALL shorter than its id
-                new byte[] {0, 0, 0, 10, 1, 0, 0, 0, 0, 0, 0, 0, 1, 7})) { // CALL whose task is not Java serialization
+                new byte[] {0, 0, 0, 9, 1, 0, 0, 0, 0, 0, 0, 0, 1},  // CALL without its code fingerprint
+                new byte[] {0, 0, 0, 12, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 99})) { // CALL whose task is undecodable
             try (Socket socket = open()) {
                 handshake(socket);
                 socket.getOutputStream().write(frame);
                 socket.getOutputStream().flush();
-                if (frame[4] == 1 && frame.length == 14) {
+                if (frame[4] == 1 && frame.length == 16) {
                     // undecodable task: the call fails, the connection stays; the node answers with a FAILURE frame
                     socket.setSoTimeout(3000);
                     InputStream in = socket.getInputStream();

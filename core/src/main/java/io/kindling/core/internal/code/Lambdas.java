@@ -1,0 +1,79 @@
+package io.kindling.core.internal.code;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.SerializedLambda;
+import sun.reflect.ReflectionFactory;
+
+/**
+ * Serializable lambdas as their {@link SerializedLambda} form and back, through the same privileged hooks Java
+ * serialization uses ({@code writeReplace} on the lambda's class, {@code readResolve} on {@code SerializedLambda},
+ * which calls the capturing class's {@code $deserializeLambda$}). So the form needs no opened packages, and turning
+ * it back into a lambda runs only what the capturing class's compiler generated.
+ *
+ * <p>Internal: not part of Kindling's API.
+ */
+public final class Lambdas {
+
+    private static final ReflectionFactory REFLECTION = ReflectionFactory.getReflectionFactory();
+    private static final MethodHandle READ_RESOLVE = REFLECTION.readResolveForSerialization(SerializedLambda.class);
+
+    /** Each class's {@code writeReplace} when it is a serializable lambda's; a marker otherwise. */
+    private static final ClassValue<MethodHandle> WRITE_REPLACE = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            if (!type.isSynthetic() || !type.isHidden() || !java.io.Serializable.class.isAssignableFrom(type)) {
+                return null;
+            }
+            return REFLECTION.writeReplaceForSerialization(type);
+        }
+    };
+
+    private Lambdas() {
+    }
+
+    /**
+     * {@return the serialized form of a serializable lambda, or {@code null} if the value is not one}
+     *
+     * @param value any value
+     */
+    public static SerializedLambda serialized(Object value) {
+        MethodHandle writeReplace = WRITE_REPLACE.get(value.getClass());
+        if (writeReplace == null) {
+            return null;
+        }
+        try {
+            return writeReplace.invoke(value) instanceof SerializedLambda form ? form : null;
+        } catch (Throwable e) {
+            throw new IllegalStateException("Cannot take the serialized form of " + value.getClass() + ": " + e, e);
+        }
+    }
+
+    /**
+     * {@return whether the class is a serializable lambda's}
+     *
+     * @param type a class
+     */
+    public static boolean isLambda(Class<?> type) {
+        return WRITE_REPLACE.get(type) != null;
+    }
+
+    /**
+     * Turns a serialized form back into a lambda, through its capturing class.
+     *
+     * @param form the form
+     * @return the lambda
+     * @throws IllegalArgumentException if the capturing class has no such lambda (it throws that itself)
+     */
+    public static Object resolve(SerializedLambda form) {
+        try {
+            return READ_RESOLVE.invoke(form);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            // readResolve wraps what $deserializeLambda$ threw
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("Cannot resolve lambda " + form.getImplMethodName() + " of "
+                    + form.getCapturingClass() + ": " + cause, cause);
+        }
+    }
+}
