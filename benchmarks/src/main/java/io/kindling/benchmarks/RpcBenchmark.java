@@ -13,73 +13,127 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Measures, in one run, between this JVM and a {@link BenchServer} JVM on loopback: (a) the floor, a blocking
- * socket ping-pong of a 16-byte frame; (b) the sequential {@code Node.call} round trip of a trivial task; (c)
- * throughput with 1, 8 and 64 concurrent callers. Prints one line per figure and a summary line last.
+ * Measures, in one run, Kindling between this JVM and a {@link BenchServer} JVM on loopback, and Erlang's
+ * {@code erpc:call} between two Erlang nodes ({@link ErlangRpc}), with three task shapes that capture arguments as
+ * real code does: {@code noarg} ({@code () -> 1}), {@code str100} (captures a 100-char string, returns its
+ * length), {@code echo1k} (captures a {@code byte[1024]}, returns it).
  *
- * <p>Options: {@code --quick} runs shorter phases (a smoke test, not a measurement).
+ * <p>{@code --mode rtt}: the floor (a blocking socket ping-pong of 16 bytes) and the sequential round trip of each
+ * shape, p50 and p99; run it under {@code taskset -c 0} for the one-CPU figure, as {@code run-rpc} does.
+ * {@code --mode tput}: calls per second with 1, 8 and 64 concurrent callers, each shape. Each line is one figure;
+ * the last lines compare Kindling with Erlang per shape. {@code --quick} runs short phases (a smoke test, not a
+ * measurement).
  */
 public final class RpcBenchmark {
 
-    private static final RemoteCallable<Integer> TRIVIAL = () -> 1;
+    /** The task shapes, in print order. */
+    static final List<String> SHAPES = List.of("noarg", "str100", "echo1k");
+    private static final int[] CALLERS = {1, 8, 64};
 
     private RpcBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        boolean quick = Arrays.asList(args).contains("--quick");
-        int warmup = quick ? 2_000 : 50_000;
-        int samples = quick ? 2_000 : 100_000;
-        Duration phase = Duration.ofMillis(quick ? 500 : 5_000);
+    static RemoteCallable<?> task(String shape) {
+        return switch (shape) {
+            case "noarg" -> () -> 1;
+            case "str100" -> {
+                String text = "x".repeat(100);
+                yield () -> text.length();
+            }
+            case "echo1k" -> {
+                byte[] bytes = new byte[1024];
+                yield () -> bytes;
+            }
+            default -> throw new IllegalArgumentException(shape);
+        };
+    }
 
+    public static void main(String[] args) throws Exception {
+        List<String> options = Arrays.asList(args);
+        boolean quick = options.contains("--quick");
+        int at = options.indexOf("--mode");
+        String mode = at >= 0 && at + 1 < options.size() ? options.get(at + 1) : "rtt";
+        if (!mode.equals("rtt") && !mode.equals("tput")) {
+            throw new IllegalArgumentException("--mode must be rtt or tput, not " + mode);
+        }
+        int warmup = quick ? 2_000 : 30_000;
+        int samples = quick ? 2_000 : 50_000;
+        Duration phase = Duration.ofMillis(quick ? 300 : 3_000);
+
+        Map<String, Double> kindling = new LinkedHashMap<>();
         Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "--module-path", System.getProperty("jdk.module.path"),
-                "-m", "io.kindling.benchmarks/" + BenchServer.class.getName())
+                "-Djava.util.logging.config.file=/dev/null", "-m", "io.kindling.benchmarks/" + BenchServer.class.getName())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (KindlingNode node = KindlingNode.builder().name("bench-client@127.0.0.1").cookie(BenchServer.COOKIE)
                 .start()) {
             String[] ready = new BufferedReader(new InputStreamReader(server.getInputStream(),
                     StandardCharsets.UTF_8)).readLine().split(" ");
             int rawPort = Integer.parseInt(ready[1]);
-            NodeAddress address = NodeAddress.of(NodeName.parse(BenchServer.NAME), Integer.parseInt(ready[2]));
-
-            double[] floor = floor(rawPort, warmup, samples);
-            print("floor  raw socket ping-pong (16 B)   p50_us=%.1f p99_us=%.1f", floor[0], floor[1]);
-
-            NodeName peer = node.connect(address);
-            for (int i = 0; i < warmup; i++) {
-                node.call(peer, TRIVIAL, Duration.ofSeconds(5));
+            NodeName peer = node.connect(NodeAddress.of(NodeName.parse(BenchServer.NAME), Integer.parseInt(ready[2])));
+            if (mode.equals("rtt")) {
+                double[] floor = floor(rawPort, warmup, samples);
+                print("floor  raw socket ping-pong (16 B)  p50_us=%.1f p99_us=%.1f", floor[0], floor[1]);
+                for (String shape : SHAPES) {
+                    double[] rtt = roundTrip(node, peer, task(shape), warmup, samples);
+                    print("rtt    kindling %-6s 1 caller   p50_us=%.1f p99_us=%.1f", shape, rtt[0], rtt[1]);
+                    kindling.put(shape, rtt[0]);
+                }
+            } else {
+                for (String shape : SHAPES) {
+                    for (int callers : CALLERS) {
+                        throughput(node, peer, task(shape), callers, phase); // warm this level
+                        double rate = throughput(node, peer, task(shape), callers, phase);
+                        print("tput   kindling %-6s %2d callers calls_per_s=%.0f", shape, callers, rate);
+                        kindling.put(shape + " " + callers, rate);
+                    }
+                }
             }
-            long[] nanos = new long[samples];
-            for (int i = 0; i < samples; i++) {
-                long t = System.nanoTime();
-                node.call(peer, TRIVIAL, Duration.ofSeconds(5));
-                nanos[i] = System.nanoTime() - t;
-            }
-            double[] rpc = percentiles(nanos);
-            print("rpc    Node.call round trip, 1 caller p50_us=%.1f p99_us=%.1f", rpc[0], rpc[1]);
-
-            double[] throughput = new double[3];
-            int[] callers = {1, 8, 64};
-            for (int i = 0; i < callers.length; i++) {
-                throughput(node, peer, callers[i], phase); // warm this level
-                throughput[i] = throughput(node, peer, callers[i], phase);
-                print("tput   %2d concurrent callers         calls_per_s=%.0f", callers[i], throughput[i]);
-            }
-            print("rpc p50_us=%.1f p99_us=%.1f floor_p50_us=%.1f ratio=%.2f tput64_per_s=%.0f", rpc[0], rpc[1],
-                    floor[0], rpc[0] / floor[0], throughput[2]);
         } finally {
             server.getOutputStream().close();
             if (!server.waitFor(10, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
             }
         }
+        Map<String, Double> erlang = ErlangRpc.run(mode, quick ? 2_000 : samples, phase);
+        for (Map.Entry<String, Double> figure : kindling.entrySet()) {
+            Double theirs = erlang.get(figure.getKey());
+            if (mode.equals("rtt")) {
+                print("vs     rtt  %-9s kindling_p50_us=%.1f erlang_p50_us=%s ratio=%s", figure.getKey(),
+                        figure.getValue(), theirs == null ? "-" : format(theirs),
+                        theirs == null ? "-" : format(figure.getValue() / theirs));
+            } else {
+                print("vs     tput %-9s kindling_per_s=%.0f erlang_per_s=%s ratio=%s", figure.getKey(),
+                        figure.getValue(), theirs == null ? "-" : String.format(Locale.ROOT, "%.0f", theirs),
+                        theirs == null ? "-" : format(figure.getValue() / theirs));
+            }
+        }
+    }
+
+    private static String format(double value) {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static double[] roundTrip(KindlingNode node, NodeName peer, RemoteCallable<?> task, int warmup,
+            int samples) {
+        for (int i = 0; i < warmup; i++) {
+            node.call(peer, task, Duration.ofSeconds(5));
+        }
+        long[] nanos = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            long t = System.nanoTime();
+            node.call(peer, task, Duration.ofSeconds(5));
+            nanos[i] = System.nanoTime() - t;
+        }
+        return percentiles(nanos);
     }
 
     private static double[] floor(int port, int warmup, int samples) throws Exception {
@@ -102,8 +156,8 @@ public final class RpcBenchmark {
         }
     }
 
-    private static double throughput(KindlingNode node, NodeName peer, int callers, Duration phase)
-            throws InterruptedException {
+    private static double throughput(KindlingNode node, NodeName peer, RemoteCallable<?> task, int callers,
+            Duration phase) throws InterruptedException {
         LongAdder calls = new LongAdder();
         long end = System.nanoTime() + phase.toNanos();
         List<Thread> threads = new ArrayList<>();
@@ -111,7 +165,7 @@ public final class RpcBenchmark {
         for (int i = 0; i < callers; i++) {
             threads.add(Thread.ofVirtual().start(() -> {
                 while (System.nanoTime() < end) {
-                    node.call(peer, TRIVIAL, Duration.ofSeconds(5));
+                    node.call(peer, task, Duration.ofSeconds(5));
                     calls.increment();
                 }
             }));
@@ -122,13 +176,14 @@ public final class RpcBenchmark {
         return calls.sum() / ((System.nanoTime() - started) / 1e9);
     }
 
-    private static double[] percentiles(long[] nanos) {
+    static double[] percentiles(long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         return new double[] {sorted[sorted.length / 2] / 1e3, sorted[(int) (sorted.length * 0.99)] / 1e3};
     }
 
-    private static void print(String format, Object... values) {
+    static void print(String format, Object... values) {
         System.out.println(String.format(Locale.ROOT, format, values));
+        System.out.flush();
     }
 }

@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,7 +63,9 @@ public final class PeerConnection {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong ids = new AtomicLong();
-    private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Outgoing> pending = new ConcurrentHashMap<>();
+    /** When the timer next looks for expired calls; {@code Long.MAX_VALUE} when it is not set. */
+    private final AtomicLong nextExpiry = new AtomicLong(Long.MAX_VALUE);
     private final Map<Long, Thread> running = new ConcurrentHashMap<>();
     private final int maxTasks;
     private final java.util.concurrent.atomic.AtomicInteger casts = new java.util.concurrent.atomic.AtomicInteger();
@@ -127,18 +128,9 @@ public final class PeerConnection {
         } catch (KindlingException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<Object> result = new CompletableFuture<>();
+        Outgoing result = new Outgoing(id, timeout, "Call", true);
         pending.put(id, result);
-        ScheduledFuture<?> timer = runtime.scheduler().schedule(
-                () -> result.completeExceptionally(new RpcTimeoutException(peer, timeout, "Call")),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
-        result.whenComplete((value, error) -> {
-            timer.cancel(false);
-            // Still registered: the caller's side ended the call (timeout or cancel), so stop the remote task.
-            if (pending.remove(id) != null && isOpen()) {
-                enqueue(Frames.control(Frames.CANCEL, id));
-            }
-        });
+        expireAt(result.deadline);
         if (closed.get()) {
             result.completeExceptionally(new NodeDownException(peer, "connection closed"));
         } else {
@@ -176,21 +168,98 @@ public final class PeerConnection {
     public CompletableFuture<Duration> ping(Duration timeout) {
         long id = ids.incrementAndGet();
         long started = System.nanoTime();
-        CompletableFuture<Object> pong = new CompletableFuture<>();
+        Outgoing pong = new Outgoing(id, timeout, "Ping", false);
         pending.put(id, pong);
-        ScheduledFuture<?> timer = runtime.scheduler().schedule(
-                () -> pong.completeExceptionally(new RpcTimeoutException(peer, timeout, "Ping")),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
-        pong.whenComplete((v, e) -> {
-            timer.cancel(false);
-            pending.remove(id);
-        });
+        expireAt(pong.deadline);
         if (closed.get()) {
             pong.completeExceptionally(new NodeDownException(peer, "connection closed"));
         } else {
             send(Frames.control(Frames.PING, id));
         }
         return pong.thenApply(v -> Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * A call or ping awaiting its answer. Whoever ends it first wins: the answer (the reader removes it from
+     * {@code pending} first), the timeout, a cancel by the caller, or the connection closing. When the caller's
+     * side ends a call still pending, the peer is told to stop the task.
+     */
+    private final class Outgoing extends CompletableFuture<Object> {
+        final long id;
+        final long deadline;
+        final Duration timeout;
+        final String what;
+        final boolean cancelRemotely;
+
+        Outgoing(long id, Duration timeout, String what, boolean cancelRemotely) {
+            this.id = id;
+            this.timeout = timeout;
+            this.deadline = System.nanoTime() + timeout.toNanos();
+            this.what = what;
+            this.cancelRemotely = cancelRemotely;
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable error) {
+            boolean done = super.completeExceptionally(error);
+            abandoned();
+            return done;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterrupt) {
+            boolean done = super.cancel(mayInterrupt);
+            abandoned();
+            return done;
+        }
+
+        @Override
+        public boolean complete(Object value) {
+            boolean done = super.complete(value);
+            abandoned();
+            return done;
+        }
+
+        private void abandoned() {
+            if (pending.remove(id, this) && cancelRemotely && isOpen()) {
+                enqueue(Frames.control(Frames.CANCEL, id));
+            }
+        }
+    }
+
+    /** Makes sure the timer looks for expired calls by {@code deadline}; one timer task at a time. */
+    private void expireAt(long deadline) {
+        while (true) {
+            long next = nextExpiry.get();
+            if (next <= deadline) {
+                return;
+            }
+            if (nextExpiry.compareAndSet(next, deadline)) {
+                try {
+                    runtime.scheduler().schedule(this::expire, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the node is closing; close() fails what is pending
+                }
+                return;
+            }
+        }
+    }
+
+    /** Fails the calls whose time ran out and sets the timer for the next deadline. */
+    private void expire() {
+        long now = System.nanoTime();
+        long earliest = Long.MAX_VALUE;
+        nextExpiry.set(Long.MAX_VALUE);
+        for (Outgoing call : pending.values()) {
+            if (call.deadline - now <= 0) {
+                call.completeExceptionally(new RpcTimeoutException(peer, call.timeout, call.what));
+            } else {
+                earliest = Math.min(earliest, call.deadline);
+            }
+        }
+        if (earliest != Long.MAX_VALUE && !closed.get()) {
+            expireAt(earliest);
+        }
     }
 
     // ---- writing ----
@@ -314,14 +383,14 @@ public final class PeerConnection {
             }
             case Frames.REFUSED -> {
                 requireLength(type, body, 9);
-                CompletableFuture<Object> call = pending.remove(Frames.readLong(body, 0));
+                Outgoing call = pending.remove(Frames.readLong(body, 0));
                 if (call != null) {
                     call.completeExceptionally(Frames.readRefusal(body, peer));
                 }
             }
             case Frames.RESULT -> {
                 requireLength(type, body, 8);
-                CompletableFuture<Object> call = pending.remove(Frames.readLong(body, 0));
+                Outgoing call = pending.remove(Frames.readLong(body, 0));
                 if (call != null) {
                     try {
                         call.complete(runtime.codec().decode(body, 8, body.length - 8, runtime.classLoader()));
@@ -333,7 +402,7 @@ public final class PeerConnection {
             }
             case Frames.FAILURE -> {
                 requireLength(type, body, 12);
-                CompletableFuture<Object> call = pending.remove(Frames.readLong(body, 0));
+                Outgoing call = pending.remove(Frames.readLong(body, 0));
                 if (call != null) {
                     call.completeExceptionally(new RemoteExecutionException(peer, decodeFailure(body)));
                 }
@@ -354,7 +423,7 @@ public final class PeerConnection {
             }
             case Frames.PONG -> {
                 requireLength(type, body, 8);
-                CompletableFuture<Object> ping = pending.remove(Frames.readLong(body, 0));
+                Outgoing ping = pending.remove(Frames.readLong(body, 0));
                 if (ping != null) {
                     ping.complete(Boolean.TRUE);
                 }
@@ -538,7 +607,7 @@ public final class PeerConnection {
             // closing anyway
         }
         NodeDownException down = new NodeDownException(peer, reason);
-        for (CompletableFuture<Object> call : pending.values()) {
+        for (Outgoing call : pending.values()) {
             call.completeExceptionally(down);
         }
         pending.clear();

@@ -1,0 +1,90 @@
+package io.kindling.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs the Erlang side of the RPC benchmark ({@code benchmarks/src/main/erlang/rpc_bench.erl}, compiled here with
+ * {@code erlc}) with the same shapes, in the same run, on a port mapper of its own (port 4391) that it stops
+ * afterwards. Prints Erlang's lines as they come and returns its figures by the keys {@link RpcBenchmark} uses.
+ * Without {@code erl} on the path, prints why and returns nothing.
+ */
+final class ErlangRpc {
+
+    private static final String EPMD_PORT = "4391";
+
+    private ErlangRpc() {
+    }
+
+    static Map<String, Double> run(String mode, int samples, Duration phase) throws IOException,
+            InterruptedException {
+        Map<String, Double> figures = new LinkedHashMap<>();
+        String source = System.getProperty("kindling.bench.erlang-source", "benchmarks/src/main/erlang");
+        Path beams = Files.createTempDirectory("kindling-erlang-bench");
+        try {
+            if (run(new ProcessBuilder("erlc", "-o", beams.toString(), source + "/rpc_bench.erl"), null) != 0) {
+                RpcBenchmark.print("erlang skipped: erlc could not compile %s/rpc_bench.erl", source);
+                return figures;
+            }
+            ProcessBuilder erl = new ProcessBuilder("erl", "-name", "bench_a@127.0.0.1", "-setcookie", "bench",
+                    "-noshell", "-pa", beams.toString(), "-s", "rpc_bench", "main", mode,
+                    Integer.toString(samples), Long.toString(phase.toMillis()));
+            erl.environment().put("ERL_EPMD_PORT", EPMD_PORT);
+            run(erl, figures);
+        } catch (IOException e) {
+            RpcBenchmark.print("erlang skipped: %s (install Erlang/OTP to compare)", e.getMessage());
+        } finally {
+            ProcessBuilder kill = new ProcessBuilder("epmd", "-port", EPMD_PORT, "-kill");
+            try {
+                run(kill, null);
+            } catch (IOException e) {
+                // no epmd: nothing to stop
+            }
+            try (Stream<Path> files = Files.walk(beams)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return figures;
+    }
+
+    /** Runs a process to its end (at most ten minutes), echoing and parsing its lines. */
+    private static int run(ProcessBuilder builder, Map<String, Double> figures) throws IOException,
+            InterruptedException {
+        Process process = builder.redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (figures == null) {
+                    continue;
+                }
+                RpcBenchmark.print("%s", line);
+                String[] words = line.trim().split("\\s+");
+                if (words.length >= 4 && words[0].equals("erlang") && words[1].equals("rtt")) {
+                    figures.put(words[2], value(words[3]));
+                } else if (words.length >= 6 && words[0].equals("erlang") && words[1].equals("tput")) {
+                    figures.put(words[2] + " " + words[3], value(words[5]));
+                }
+            }
+        } finally {
+            if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+            }
+        }
+        return process.exitValue();
+    }
+
+    private static double value(String keyValue) {
+        return Double.parseDouble(keyValue.substring(keyValue.indexOf('=') + 1));
+    }
+}
