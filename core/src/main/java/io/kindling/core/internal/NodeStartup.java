@@ -31,7 +31,8 @@ public final class NodeStartup {
      * @param transport the transport ({@code kindling.transport}, default {@code tcp})
      * @param codec the codec ({@code kindling.codec}, default {@code java})
      * @param extensions the extensions, in start order
-     * @param attributes the node's attributes: the builder's, then each extension's
+     * @param attributes the node's attributes: the builder's, then each extension's, then
+     *     {@code kindling.app.version}
      * @param maxFrameSize {@code kindling.frame.max-size}, default 64 MiB
      */
     public record Plugins(Transport transport, Codec codec, List<NodeExtension> extensions,
@@ -80,6 +81,7 @@ public final class NodeStartup {
         for (NodeExtension extension : all) {
             values.putAll(extension.attributes());
         }
+        AppVersion.of(config).ifPresent(version -> values.put(AppVersion.KEY, version));
         return new Plugins(transport, codec, List.copyOf(all), NodeAttributes.of(values), maxFrameSize);
     }
 

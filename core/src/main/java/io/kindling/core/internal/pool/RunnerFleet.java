@@ -10,6 +10,7 @@ import io.kindling.api.spi.Backend;
 import io.kindling.api.spi.RunnerHandle;
 import io.kindling.api.spi.RunnerProtocol;
 import io.kindling.api.spi.RunnerSpec;
+import io.kindling.core.internal.AppVersion;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.pool.PoolEvent;
 import java.lang.System.Logger.Level;
@@ -181,9 +182,16 @@ public final class RunnerFleet {
         }
     }
 
+    /** The pool's environment, plus the parent's application version: runners run the parent's code. */
+    private Map<String, String> runnerEnv() {
+        Map<String, String> env = new java.util.HashMap<>(settings.env());
+        node.attributes().get(AppVersion.KEY).ifPresent(version -> env.putIfAbsent(AppVersion.ENV, version));
+        return env;
+    }
+
     private void boot(NodeName runner, CompletableFuture<Void> up, boolean forMin) {
         long started = System.nanoTime();
-        RunnerSpec spec = new RunnerSpec(runner, node.address(), cookie, settings.name(), settings.env(),
+        RunnerSpec spec = new RunnerSpec(runner, node.address(), cookie, settings.name(), runnerEnv(),
                 settings.bootTimeout(), settings.extensions(), forMin ? Duration.ZERO
                         : settings.idleShutdownAfter().multipliedBy(2).plusSeconds(5));
         RunnerHandle handle = null;

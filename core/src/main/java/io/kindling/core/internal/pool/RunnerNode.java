@@ -6,6 +6,7 @@ import io.kindling.api.NodeName;
 import io.kindling.api.spi.RunnerProtocol;
 import io.kindling.api.spi.RunnerSpec;
 import io.kindling.core.KindlingNode;
+import io.kindling.core.internal.AppVersion;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +61,10 @@ public final class RunnerNode {
                 .host(spec.parent().host()).attribute(RunnerProtocol.POOL_ATTRIBUTE, spec.poolName())
                 .attribute(RunnerProtocol.PARENT_ATTRIBUTE, spec.parent().name().toString())
                 .set("kindling.extensions", String.join(",", spec.extensions()));
+        String version = spec.env().get(AppVersion.ENV);
+        if (version != null) {
+            builder.set(AppVersion.KEY, version);
+        }
         if (classLoader != null) {
             builder.classLoader(classLoader);
         }
