@@ -3,8 +3,6 @@ package io.kindling.core.internal.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kindling.api.NodeAttributes;
-import io.kindling.api.NodeName;
 import io.kindling.core.KindlingNode;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -155,17 +153,8 @@ class HostileInputTest {
         return socket;
     }
 
-    /** The dialer's side of the handshake, by hand, with the right cookie. */
     private void handshake(Socket socket) throws IOException {
-        NodeName raw = NodeName.of("raw", "127.0.0.1");
-        byte[] nonce = Handshake.nonce();
-        Handshake.writeHello(socket.getOutputStream(), new Handshake.Hello(raw, target.name(), "127.0.0.1", 0, 7,
-                nonce));
-        Handshake.Challenge challenge = Handshake.readChallenge(socket.getInputStream());
-        assertEquals(Handshake.STATUS_OK, challenge.status(), challenge.reason());
-        byte[] proof = Handshake.proof(COOKIE.getBytes(), "dialer", raw, target.name(), nonce, challenge.nonce());
-        Handshake.writeProof(socket.getOutputStream(), proof, NodeAttributes.empty());
-        Handshake.readAccept(socket.getInputStream(), target.name(), "test");
+        RawPeer.handshake(socket, target.name(), COOKIE);
     }
 
     private static void assertClosedWithin(Socket socket, Duration timeout) throws IOException {
