@@ -14,10 +14,15 @@ import java.util.Objects;
  */
 public class IncompatibleCodeException extends KindlingException {
 
+    /** The node that refused the task. */
     private final NodeName node;
+    /** The class whose code the task runs. */
     private final String className;
+    /** The lambda's implementation method and descriptor; empty for a task class. */
     private final String method;
+    /** The caller's fingerprint, in hex. */
     private final String callerFingerprint;
+    /** The refusing node's fingerprint, in hex, or "missing". */
     private final String nodeFingerprint;
 
     /**

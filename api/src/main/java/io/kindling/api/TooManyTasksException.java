@@ -9,7 +9,9 @@ import java.util.Objects;
  */
 public class TooManyTasksException extends KindlingException {
 
+    /** The node that refused the call. */
     private final NodeName node;
+    /** That node's limit of running tasks per peer. */
     private final int limit;
 
     /**
