@@ -96,7 +96,7 @@ class TwoJvmRpcTest {
         // The stack is the one it had on the child: it runs through the task and the runtime's task runner there.
         assertTrue(Arrays.stream(cause.getStackTrace()).anyMatch(f -> f.getMethodName().contains("lambda$")),
                 Arrays.toString(cause.getStackTrace()));
-        assertTrue(Arrays.stream(cause.getStackTrace()).anyMatch(f -> f.getMethodName().equals("runCall")),
+        assertTrue(Arrays.stream(cause.getStackTrace()).anyMatch(f -> f.getMethodName().equals("runTask")),
                 Arrays.toString(cause.getStackTrace()));
     }
 

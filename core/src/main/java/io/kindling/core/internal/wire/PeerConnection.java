@@ -1,24 +1,20 @@
 package io.kindling.core.internal.wire;
 
-import io.kindling.api.IncompatibleCodeException;
 import io.kindling.api.KindlingException;
 import io.kindling.api.NodeAttributes;
 import io.kindling.api.NodeDownException;
 import io.kindling.api.NodeName;
 import io.kindling.api.RemoteCallable;
 import io.kindling.api.RemoteExecutionException;
-import io.kindling.api.RemoteFailure;
 import io.kindling.api.RemoteRunnable;
 import io.kindling.api.RpcTimeoutException;
 import io.kindling.api.spi.Transport;
 import io.kindling.core.internal.NodeRuntime;
-import io.kindling.core.internal.code.CodeFingerprint;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -66,10 +62,10 @@ public final class PeerConnection {
     private final Map<Long, Outgoing> pending = new ConcurrentHashMap<>();
     /** When the timer next looks for expired calls; {@code Long.MAX_VALUE} when it is not set. */
     private final AtomicLong nextExpiry = new AtomicLong(Long.MAX_VALUE);
-    private final Map<Long, Thread> running = new ConcurrentHashMap<>();
-    private final int maxTasks;
-    private final java.util.concurrent.atomic.AtomicInteger casts = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile long lastRefusalLogged;
+    private final TaskServer tasks;
+    /** Read by one thread at a time: the reader, which {@link TaskServer} may replace (see there). */
+    private final FrameInput in;
+    private volatile Thread reader;
 
     volatile long lastReceivedNanos = System.nanoTime();
     volatile long lastSentNanos = System.nanoTime();
@@ -81,7 +77,6 @@ public final class PeerConnection {
     PeerConnection(NodeRuntime runtime, Connections owner, Handshake.Peer peer, NodeName dialer,
             Transport.Connection transport, int maxTasks) {
         this.runtime = runtime;
-        this.maxTasks = maxTasks;
         this.owner = owner;
         this.peer = peer.name();
         this.peerAttributes = peer.attributes();
@@ -89,12 +84,22 @@ public final class PeerConnection {
         this.dialer = dialer;
         this.transport = transport;
         this.out = new BufferedOutputStream(transport.output(), 64 * 1024);
+        this.in = new FrameInput(transport.input());
+        this.tasks = new TaskServer(this, runtime, this.peer, maxTasks);
     }
 
     void start() {
-        // A platform thread: tasks that keep every carrier of the virtual threads busy must not stop reads and
-        // heartbeats.
-        Thread.ofPlatform().daemon().name("kindling-read-" + peer).start(this::readLoop);
+        startReader();
+    }
+
+    /**
+     * Starts a reader: at first, and when the reader runs a task for too long ({@link TaskServer}). A platform
+     * thread, so that tasks keeping every carrier of the virtual threads busy do not stop reads and heartbeats.
+     */
+    void startReader() {
+        Thread thread = Thread.ofPlatform().daemon().name("kindling-read-" + peer).unstarted(this::readLoop);
+        reader = thread;
+        thread.start();
     }
 
     /** {@return whether it is open} */
@@ -103,7 +108,7 @@ public final class PeerConnection {
     }
 
     boolean isIdle() {
-        return pending.isEmpty() && running.isEmpty() && casts.get() == 0;
+        return pending.isEmpty() && tasks.isIdle();
     }
 
     // ---- outgoing calls ----
@@ -270,6 +275,14 @@ public final class PeerConnection {
         drain();
     }
 
+    /**
+     * Queues a frame for the reader to write with the others of its batch: it writes when it has read every frame
+     * that arrived. Only for the reader thread.
+     */
+    void queue(byte[] frame) {
+        outbox.add(frame);
+    }
+
     /** Queues a frame and makes sure someone writes it, without blocking the calling thread. */
     void enqueue(byte[] frame) {
         outbox.add(frame);
@@ -306,9 +319,12 @@ public final class PeerConnection {
     // ---- reading ----
 
     private void readLoop() {
+        Thread self = Thread.currentThread();
         try {
-            DataInputStream in = new DataInputStream(new BufferedInputStream(transport.input(), 64 * 1024));
-            while (true) {
+            while (reader == self) {
+                if (in.buffered() == 0 && !outbox.isEmpty()) {
+                    drain(); // answer the batch before waiting for more
+                }
                 int length = in.readInt();
                 lastReceivedNanos = System.nanoTime();
                 if (length < 1 || length > runtime.maxFrameSize()) {
@@ -361,25 +377,11 @@ public final class PeerConnection {
         switch (type) {
             case Frames.CALL -> {
                 requireLength(type, body, 10);
-                long id = Frames.readLong(body, 0);
-                if (running.size() + casts.get() >= maxTasks) {
-                    send(Frames.refusedTooMany(id, maxTasks));
-                    return;
-                }
-                Thread thread = Thread.ofVirtual().unstarted(() -> runCall(id, body));
-                if (running.putIfAbsent(id, thread) != null) {
-                    throw new ProtocolViolation("CALL " + id + " while a call with that id is still running");
-                }
-                thread.start();
+                tasks.call(Frames.readLong(body, 0), body);
             }
             case Frames.CAST -> {
                 requireLength(type, body, 2);
-                if (running.size() + casts.incrementAndGet() > maxTasks) {
-                    casts.decrementAndGet();
-                    logRefusedCast();
-                    return;
-                }
-                Thread.ofVirtual().start(() -> runCast(body));
+                tasks.cast(body);
             }
             case Frames.REFUSED -> {
                 requireLength(type, body, 9);
@@ -409,17 +411,14 @@ public final class PeerConnection {
             }
             case Frames.CANCEL -> {
                 requireLength(type, body, 8);
-                Thread thread = running.remove(Frames.readLong(body, 0));
-                if (thread != null) {
-                    thread.interrupt();
-                }
+                tasks.cancel(Frames.readLong(body, 0));
             }
             case Frames.TICK -> {
                 // its arrival already refreshed lastReceivedNanos
             }
             case Frames.PING -> {
                 requireLength(type, body, 8);
-                send(Frames.control(Frames.PONG, Frames.readLong(body, 0)));
+                queue(Frames.control(Frames.PONG, Frames.readLong(body, 0)));
             }
             case Frames.PONG -> {
                 requireLength(type, body, 8);
@@ -457,117 +456,6 @@ public final class PeerConnection {
             return (Throwable) runtime.codec().decode(body, 12 + length, body.length - 12 - length, runtime.classLoader());
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             return new KindlingException("The exception from " + peer + " could not be decoded: " + e, e);
-        }
-    }
-
-    // ---- serving peers' tasks ----
-
-    private void runCall(long id, byte[] body) {
-        Object result;
-        Throwable failure = null;
-        byte[] frame = null;
-        try {
-            Object task = decodeTask(body, 8);
-            if (!(task instanceof RemoteCallable<?> callable)) {
-                throw new KindlingException("Received a call whose task is a "
-                        + (task == null ? "null" : task.getClass().getName()) + ", not a RemoteCallable");
-            }
-            result = runtime.runTask(callable);
-        } catch (IncompatibleCodeException e) {
-            result = null;
-            frame = Frames.refusedCode(id, e);
-        } catch (Throwable e) {
-            result = null;
-            failure = e;
-        }
-        if (running.remove(id) == null) {
-            return; // cancelled: the caller no longer waits
-        }
-        if (frame != null) {
-            send(frame);
-            return;
-        }
-        try {
-            frame = failure == null
-                    ? Frames.withValue(Frames.RESULT, id, true, runtime.codec(), result, runtime.maxFrameSize())
-                    : failureFrame(id, failure);
-        } catch (IOException | KindlingException e) {
-            try {
-                frame = failureFrame(id, new KindlingException("The result of the task on " + runtime.name()
-                        + " could not be sent: " + e, e));
-            } catch (IOException | KindlingException unrecoverable) {
-                LOG.log(Level.ERROR, "Cannot answer call " + id + " from " + peer, unrecoverable);
-                return;
-            }
-        }
-        send(frame);
-    }
-
-    private byte[] failureFrame(long id, Throwable failure) throws IOException {
-        return Frames.failure(id, runtime.codec(), failure, RemoteFailure.copyOf(failure), runtime.maxFrameSize());
-    }
-
-    /**
-     * Decodes a task and checks that the code it runs here is the code the caller fingerprinted.
-     *
-     * @throws IncompatibleCodeException if its class is missing here, or its code differs
-     */
-    private Object decodeTask(byte[] body, int offset) throws IOException, ClassNotFoundException {
-        int length = Frames.readShort(body, offset);
-        int start = offset + 2;
-        if (length > CodeFingerprint.MAX_BYTES || start + length > body.length) {
-            throw new KindlingException("Malformed task: code fingerprint of " + length + " bytes");
-        }
-        int taskAt = start + length;
-        Object task;
-        try {
-            task = runtime.codec().decode(body, taskAt, body.length - taskAt, runtime.classLoader());
-        } catch (ClassNotFoundException | InvalidClassException e) {
-            CodeFingerprint theirs = fingerprint(body, start, length);
-            throw new IncompatibleCodeException(runtime.name(), theirs.className(), theirs.method()
-                    + theirs.descriptor(), theirs.digestHex(), "missing");
-        }
-        if (task != null && !CodeFingerprint.matches(task, body, start, length)) {
-            CodeFingerprint theirs = fingerprint(body, start, length);
-            CodeFingerprint ours = CodeFingerprint.of(task);
-            throw new IncompatibleCodeException(runtime.name(), ours.className(), ours.method() + ours.descriptor(),
-                    theirs.digestHex(), ours.digestHex());
-        }
-        return task;
-    }
-
-    private CodeFingerprint fingerprint(byte[] body, int start, int length) {
-        try {
-            return CodeFingerprint.decode(body, start, length);
-        } catch (IllegalArgumentException e) {
-            throw new KindlingException("Malformed task from " + peer + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void logRefusedCast() {
-        long now = System.nanoTime();
-        if (now - lastRefusalLogged > TimeUnit.SECONDS.toNanos(1)) {
-            lastRefusalLogged = now;
-            LOG.log(Level.WARNING, "Refused a cast from " + peer + ": it already has " + maxTasks
-                    + " tasks running here (kindling.tasks.max-per-peer); the cast did not run");
-        }
-    }
-
-    private void runCast(byte[] body) {
-        try {
-            Object task = decodeTask(body, 0);
-            if (!(task instanceof RemoteRunnable runnable)) {
-                throw new KindlingException("Received a cast whose task is a "
-                        + (task == null ? "null" : task.getClass().getName()) + ", not a RemoteRunnable");
-            }
-            runtime.runTask(() -> {
-                runnable.run();
-                return null;
-            });
-        } catch (Throwable e) {
-            LOG.log(Level.WARNING, "A task cast by " + peer + " failed", e);
-        } finally {
-            casts.decrementAndGet();
         }
     }
 
@@ -611,10 +499,7 @@ public final class PeerConnection {
             call.completeExceptionally(down);
         }
         pending.clear();
-        for (Thread thread : running.values()) {
-            thread.interrupt();
-        }
-        running.clear();
+        tasks.closeAll();
         outbox.clear();
         owner.connectionClosed(this, reason);
     }
@@ -627,6 +512,27 @@ public final class PeerConnection {
     /** {@return the attributes the peer sent in the handshake} */
     public NodeAttributes peerAttributes() {
         return peerAttributes;
+    }
+
+    /** The input, which tells how much it holds, so the reader writes its answers before it waits for more. */
+    private static final class FrameInput extends DataInputStream {
+        FrameInput(java.io.InputStream raw) {
+            super(new Buffered(raw));
+        }
+
+        int buffered() {
+            return ((Buffered) in).buffered();
+        }
+
+        private static final class Buffered extends BufferedInputStream {
+            Buffered(java.io.InputStream raw) {
+                super(raw, 64 * 1024);
+            }
+
+            int buffered() {
+                return count - pos;
+            }
+        }
     }
 
     /** The peer broke the frame protocol; the connection is closed. */

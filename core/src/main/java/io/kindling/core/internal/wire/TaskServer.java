@@ -1,0 +1,337 @@
+package io.kindling.core.internal.wire;
+
+import io.kindling.api.IncompatibleCodeException;
+import io.kindling.api.KindlingException;
+import io.kindling.api.NodeName;
+import io.kindling.api.RemoteCallable;
+import io.kindling.api.RemoteFailure;
+import io.kindling.api.RemoteRunnable;
+import io.kindling.core.internal.NodeRuntime;
+import io.kindling.core.internal.code.CodeFingerprint;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs the tasks a peer sends over one connection: decodes each on the connection's reader, checks its code
+ * fingerprint, bounds how many run at once ({@code kindling.tasks.max-per-peer}), and answers.
+ *
+ * <p><b>Where a task runs.</b> A task runs on a virtual thread of its own, unless its class has proved quick: after
+ * {@value #QUICK_RUNS} runs in a row of under {@value #QUICK_MICROS} µs each, and never one over
+ * {@value #SLOW_MILLIS} ms, it runs on the reader itself, which saves two thread hand-offs per call and lets the
+ * reader answer a batch of calls with one write. A watchdog on the node's timer hands the reader's job to a new
+ * platform thread when a task runs inline for more than {@value #PROMOTE_MILLIS} ms, so reads and heartbeats never
+ * wait on a task longer than that; such a class runs on virtual threads from then on. At most
+ * {@value #MAX_DISPLACED} readers displaced this way may still be running their tasks; beyond that, nothing runs
+ * inline on the connection.
+ *
+ * <p>Internal: not part of Kindling's API.
+ */
+final class TaskServer {
+
+    private static final System.Logger LOG = System.getLogger(TaskServer.class.getName());
+
+    static final int QUICK_RUNS = 16;
+    static final int QUICK_MICROS = 20;
+    static final int SLOW_MILLIS = 1;
+    static final int PROMOTE_MILLIS = 2;
+    static final int MAX_DISPLACED = 4;
+    private static final long WATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long WATCH_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** How a task class has run so far, in this JVM. */
+    private static final class Record {
+        volatile int quickRuns;
+        volatile boolean slow;
+
+        boolean inline() {
+            return !slow && quickRuns >= QUICK_RUNS;
+        }
+
+        void ran(long nanos, boolean keptReader) {
+            if (!keptReader || nanos > TimeUnit.MILLISECONDS.toNanos(SLOW_MILLIS)) {
+                slow = true;
+            } else if (nanos < TimeUnit.MICROSECONDS.toNanos(QUICK_MICROS)) {
+                if (quickRuns < QUICK_RUNS) {
+                    quickRuns++;
+                }
+            } else {
+                quickRuns = 0;
+            }
+        }
+    }
+
+    private static final ClassValue<Record> RECORDS = new ClassValue<>() {
+        @Override
+        protected Record computeValue(Class<?> type) {
+            return new Record();
+        }
+    };
+
+    private final PeerConnection connection;
+    private final NodeRuntime runtime;
+    private final NodeName peer;
+    private final int maxTasks;
+    private final Map<Long, Thread> running = new ConcurrentHashMap<>();
+    private final AtomicInteger casts = new AtomicInteger();
+    /** When the reader started its current inline task; 0 when it runs none; {@link #DISPLACED} once replaced. */
+    private final AtomicLong inlineSince = new AtomicLong();
+    private static final long DISPLACED = -1;
+    private final AtomicInteger displaced = new AtomicInteger();
+    private final AtomicBoolean watching = new AtomicBoolean();
+    private volatile long lastInline;
+    private volatile long lastRefusalLogged;
+
+    TaskServer(PeerConnection connection, NodeRuntime runtime, NodeName peer, int maxTasks) {
+        this.connection = connection;
+        this.runtime = runtime;
+        this.peer = peer;
+        this.maxTasks = maxTasks;
+    }
+
+    boolean isIdle() {
+        return running.isEmpty() && casts.get() == 0;
+    }
+
+    /**
+     * A CALL, on the reader thread.
+     *
+     * @throws PeerConnection.ProtocolViolation if a call with the same id is still running
+     */
+    void call(long id, byte[] body) throws PeerConnection.ProtocolViolation {
+        if (running.size() + casts.get() >= maxTasks) {
+            connection.queue(Frames.refusedTooMany(id, maxTasks));
+            return;
+        }
+        Thread reader = Thread.currentThread();
+        if (running.putIfAbsent(id, reader) != null) {
+            throw new PeerConnection.ProtocolViolation("CALL " + id + " while a call with that id is still running");
+        }
+        RemoteCallable<?> task;
+        try {
+            Object decoded = decodeTask(body, 8);
+            if (!(decoded instanceof RemoteCallable<?> callable)) {
+                throw new KindlingException("Received a call whose task is a "
+                        + (decoded == null ? "null" : decoded.getClass().getName()) + ", not a RemoteCallable");
+            }
+            task = callable;
+        } catch (IncompatibleCodeException e) {
+            running.remove(id);
+            connection.queue(Frames.refusedCode(id, e));
+            return;
+        } catch (Throwable e) {
+            running.remove(id);
+            byte[] frame = answer(id, null, e);
+            if (frame != null) {
+                connection.queue(frame);
+            }
+            return;
+        }
+        Record record = RECORDS.get(task.getClass());
+        if (record.inline() && displaced.get() < MAX_DISPLACED) {
+            runInline(id, task, record);
+        } else {
+            Thread thread = Thread.ofVirtual().unstarted(() -> runOnOwnThread(id, task, record));
+            running.put(id, thread);
+            thread.start();
+        }
+    }
+
+    private void runOnOwnThread(long id, RemoteCallable<?> task, Record record) {
+        Object result = null;
+        Throwable failure = null;
+        long started = System.nanoTime();
+        try {
+            result = runtime.runTask(task);
+        } catch (Throwable e) {
+            failure = e;
+        }
+        record.ran(System.nanoTime() - started, true);
+        if (running.remove(id) != null) {
+            byte[] frame = answer(id, result, failure);
+            if (frame != null) {
+                connection.send(frame);
+            }
+        }
+    }
+
+    private void runInline(long id, RemoteCallable<?> task, Record record) {
+        long since = System.nanoTime();
+        if (since == 0 || since == DISPLACED) {
+            since++;
+        }
+        inlineSince.set(since);
+        lastInline = since;
+        watch();
+        Object result = null;
+        Throwable failure = null;
+        try {
+            result = runtime.runTask(task);
+        } catch (Throwable e) {
+            failure = e;
+        }
+        long took = System.nanoTime() - since;
+        Thread.interrupted(); // a cancel that came too late must not reach the next read
+        boolean keptReader = inlineSince.compareAndSet(since, 0);
+        record.ran(took, keptReader);
+        byte[] frame = running.remove(id) != null ? answer(id, result, failure) : null;
+        if (keptReader) {
+            if (frame != null) {
+                connection.queue(frame);
+            }
+        } else {
+            displaced.decrementAndGet();
+            if (frame != null) {
+                connection.send(frame);
+            }
+        }
+    }
+
+    /** Arms the watchdog if it is not armed: it looks every millisecond while tasks run inline. */
+    private void watch() {
+        if (!watching.get() && watching.compareAndSet(false, true)) {
+            schedule();
+        }
+    }
+
+    private void schedule() {
+        try {
+            runtime.scheduler().schedule(this::check, WATCH_NANOS, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            watching.set(false); // the node is closing
+        }
+    }
+
+    private void check() {
+        long now = System.nanoTime();
+        long since = inlineSince.get();
+        if (since > 0 && now - since > TimeUnit.MILLISECONDS.toNanos(PROMOTE_MILLIS)
+                && inlineSince.compareAndSet(since, DISPLACED)) {
+            displaced.incrementAndGet();
+            connection.startReader();
+        }
+        if (now - lastInline > WATCH_IDLE_NANOS && inlineSince.get() <= 0 || !connection.isOpen()) {
+            watching.set(false);
+            return;
+        }
+        schedule();
+    }
+
+    /** The RESULT or FAILURE frame for a call, or {@code null} when even the failure cannot be encoded. */
+    private byte[] answer(long id, Object result, Throwable failure) {
+        try {
+            return failure == null
+                    ? Frames.withValue(Frames.RESULT, id, true, runtime.codec(), result, runtime.maxFrameSize())
+                    : failureFrame(id, failure);
+        } catch (IOException | KindlingException e) {
+            try {
+                return failureFrame(id, new KindlingException("The result of the task on " + runtime.name()
+                        + " could not be sent: " + e, e));
+            } catch (IOException | KindlingException unrecoverable) {
+                LOG.log(Level.ERROR, "Cannot answer call " + id + " from " + peer, unrecoverable);
+                return null;
+            }
+        }
+    }
+
+    private byte[] failureFrame(long id, Throwable failure) throws IOException {
+        return Frames.failure(id, runtime.codec(), failure, RemoteFailure.copyOf(failure), runtime.maxFrameSize());
+    }
+
+    /** A CAST, on the reader thread: runs on a virtual thread; beyond the limit it is logged and dropped. */
+    void cast(byte[] body) {
+        if (running.size() + casts.incrementAndGet() > maxTasks) {
+            casts.decrementAndGet();
+            long now = System.nanoTime();
+            if (now - lastRefusalLogged > TimeUnit.SECONDS.toNanos(1)) {
+                lastRefusalLogged = now;
+                LOG.log(Level.WARNING, "Refused a cast from " + peer + ": it already has " + maxTasks
+                        + " tasks running here (kindling.tasks.max-per-peer); the cast did not run");
+            }
+            return;
+        }
+        Thread.ofVirtual().start(() -> runCast(body));
+    }
+
+    private void runCast(byte[] body) {
+        try {
+            Object task = decodeTask(body, 0);
+            if (!(task instanceof RemoteRunnable runnable)) {
+                throw new KindlingException("Received a cast whose task is a "
+                        + (task == null ? "null" : task.getClass().getName()) + ", not a RemoteRunnable");
+            }
+            runtime.runTask(() -> {
+                runnable.run();
+                return null;
+            });
+        } catch (Throwable e) {
+            LOG.log(Level.WARNING, "A task cast by " + peer + " failed", e);
+        } finally {
+            casts.decrementAndGet();
+        }
+    }
+
+    /** A CANCEL: interrupts the call's task, which then sends no answer. */
+    void cancel(long id) {
+        Thread thread = running.remove(id);
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** The connection closed: interrupts every task. */
+    void closeAll() {
+        for (Thread thread : running.values()) {
+            thread.interrupt();
+        }
+        running.clear();
+    }
+
+    /**
+     * Decodes a task and checks that the code it runs here is the code the caller fingerprinted.
+     *
+     * @throws IncompatibleCodeException if its class is missing here, or its code differs
+     */
+    private Object decodeTask(byte[] body, int offset) throws IOException, ClassNotFoundException {
+        if (body.length < offset + 2) {
+            throw new KindlingException("Malformed task from " + peer + ": no code fingerprint");
+        }
+        int length = Frames.readShort(body, offset);
+        int start = offset + 2;
+        if (length > CodeFingerprint.MAX_BYTES || start + length > body.length) {
+            throw new KindlingException("Malformed task from " + peer + ": code fingerprint of " + length
+                    + " bytes");
+        }
+        int taskAt = start + length;
+        Object task;
+        try {
+            task = runtime.codec().decode(body, taskAt, body.length - taskAt, runtime.classLoader());
+        } catch (ClassNotFoundException | InvalidClassException e) {
+            CodeFingerprint theirs = fingerprint(body, start, length);
+            throw new IncompatibleCodeException(runtime.name(), theirs.className(), theirs.method()
+                    + theirs.descriptor(), theirs.digestHex(), "missing");
+        }
+        if (task != null && !CodeFingerprint.matches(task, body, start, length)) {
+            CodeFingerprint theirs = fingerprint(body, start, length);
+            CodeFingerprint ours = CodeFingerprint.of(task);
+            throw new IncompatibleCodeException(runtime.name(), ours.className(), ours.method() + ours.descriptor(),
+                    theirs.digestHex(), ours.digestHex());
+        }
+        return task;
+    }
+
+    private CodeFingerprint fingerprint(byte[] body, int start, int length) {
+        try {
+            return CodeFingerprint.decode(body, start, length);
+        } catch (IllegalArgumentException e) {
+            throw new KindlingException("Malformed task from " + peer + ": " + e.getMessage(), e);
+        }
+    }
+}
