@@ -75,8 +75,16 @@ public final class RpcBenchmark {
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (KindlingNode node = KindlingNode.builder().name("bench-client@127.0.0.1").cookie(BenchServer.COOKIE)
                 .start()) {
-            String[] ready = new BufferedReader(new InputStreamReader(server.getInputStream(),
-                    StandardCharsets.UTF_8)).readLine().split(" ");
+            BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line;
+            while ((line = serverOut.readLine()) != null && !line.startsWith("READY ")) {
+                // JVM options such as -XX:StartFlightRecording may print first
+            }
+            if (line == null) {
+                throw new IllegalStateException("the benchmark server exited before it was ready");
+            }
+            String[] ready = line.split(" ");
             int rawPort = Integer.parseInt(ready[1]);
             NodeName peer = node.connect(NodeAddress.of(NodeName.parse(BenchServer.NAME), Integer.parseInt(ready[2])));
             if (mode.equals("rtt")) {

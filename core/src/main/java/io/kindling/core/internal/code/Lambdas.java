@@ -1,6 +1,8 @@
 package io.kindling.core.internal.code;
 
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
 import sun.reflect.ReflectionFactory;
 
@@ -25,6 +27,29 @@ public final class Lambdas {
                 return null;
             }
             return REFLECTION.writeReplaceForSerialization(type);
+        }
+    };
+
+    /**
+     * Each capturing class's {@code $deserializeLambda$}, when its package is open to Kindling (every package on
+     * the class path is): calling it directly saves the reflective lookup {@code readResolve} does each time.
+     */
+    private static final ClassValue<MethodHandle> DESERIALIZERS = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            try {
+                Module self = Lambdas.class.getModule();
+                if (!type.getModule().isOpen(type.getPackageName(), self)) {
+                    return null;
+                }
+                if (self.isNamed() && !self.canRead(type.getModule())) {
+                    self.addReads(type.getModule());
+                }
+                return MethodHandles.privateLookupIn(type, MethodHandles.lookup()).findStatic(type,
+                        "$deserializeLambda$", MethodType.methodType(Object.class, SerializedLambda.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
         }
     };
 
@@ -61,12 +86,14 @@ public final class Lambdas {
      * Turns a serialized form back into a lambda, through its capturing class.
      *
      * @param form the form
+     * @param capturing its capturing class
      * @return the lambda
      * @throws IllegalArgumentException if the capturing class has no such lambda (it throws that itself)
      */
-    public static Object resolve(SerializedLambda form) {
+    public static Object resolve(SerializedLambda form, Class<?> capturing) {
+        MethodHandle direct = DESERIALIZERS.get(capturing);
         try {
-            return READ_RESOLVE.invoke(form);
+            return direct != null ? direct.invoke(form) : READ_RESOLVE.invoke(form);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

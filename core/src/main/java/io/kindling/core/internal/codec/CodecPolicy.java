@@ -81,11 +81,16 @@ public record CodecPolicy(long maxDepth, long maxReferences, long maxArrayLength
         private final ClassLoader loader;
         private final ClassLoader asked;
         private final ConcurrentHashMap<String, Class<?>> cache = new ConcurrentHashMap<>();
+        private final LambdaHeader.Cache lambdaHeaders = new LambdaHeader.Cache();
 
         Classes(CodecPolicy policy, ClassLoader loader) {
             this.policy = policy;
             this.loader = loader != null ? loader : ClassLoader.getSystemClassLoader();
             this.asked = loader;
+        }
+
+        LambdaHeader.Cache lambdaHeaders() {
+            return lambdaHeaders;
         }
 
         boolean servesLoader(ClassLoader other) {

@@ -2,10 +2,8 @@ package io.kindling.core.internal.codec;
 
 import static io.kindling.core.internal.codec.ValueFormat.*;
 
-import io.kindling.core.internal.code.Lambdas;
 import java.io.IOException;
 import java.io.InvalidObjectException;
-import java.lang.invoke.SerializedLambda;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +32,7 @@ final class ValueReader {
     private final int end;
     private final CodecPolicy policy;
     private final CodecPolicy.Classes classes;
+    private final LambdaHeader.Cache headers;
     private final ClassLoader loader;
     private int depth;
     private long objects;
@@ -45,6 +44,7 @@ final class ValueReader {
         this.end = offset + length;
         this.policy = policy;
         this.classes = classes;
+        this.headers = classes.lambdaHeaders();
         this.loader = loader;
     }
 
@@ -293,15 +293,20 @@ final class ValueReader {
     }
 
     private Object lambda() throws IOException, ClassNotFoundException {
-        Class<?> capturing = classes.resolve(string());
-        String functionalInterface = string();
-        String interfaceMethod = string();
-        String interfaceSignature = string();
-        int implKind = (int) varint();
-        String implClass = string();
-        String implMethod = string();
-        String implSignature = string();
-        String instantiatedType = string();
+        int headerLength = count(1, "lambda header");
+        LambdaHeader header = headers.get(b, at, headerLength);
+        if (header == null) {
+            int headerEnd = at + headerLength;
+            Class<?> capturing = classes.resolve(string());
+            header = new LambdaHeader(capturing, string(), string(), string(), (int) varint(), string(), string(),
+                    string(), string());
+            if (at != headerEnd) {
+                throw refuse("malformed lambda header");
+            }
+            headers.put(b, headerEnd - headerLength, headerLength, header);
+        } else {
+            at += headerLength;
+        }
         enter();
         int count = count(1, "captured values");
         Object[] captured = new Object[count];
@@ -309,13 +314,11 @@ final class ValueReader {
             captured[i] = value();
         }
         depth--;
-        SerializedLambda form = new SerializedLambda(capturing, functionalInterface, interfaceMethod,
-                interfaceSignature, implKind, implClass, implMethod, implSignature, instantiatedType, captured);
         try {
-            return Lambdas.resolve(form);
+            return header.resolve(captured);
         } catch (IllegalArgumentException | ClassCastException e) {
-            throw new ClassNotFoundException("No lambda " + implMethod + implSignature + " in "
-                    + capturing.getName() + " here (" + e.getMessage() + ")", e);
+            throw new ClassNotFoundException("No lambda " + header.implMethod() + header.implSignature() + " in "
+                    + header.capturing().getName() + " here (" + e.getMessage() + ")", e);
         }
     }
 }

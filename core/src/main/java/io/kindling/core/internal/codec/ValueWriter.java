@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Writes one value in the {@linkplain ValueFormat codec's format} into a growing array.
@@ -236,18 +237,35 @@ final class ValueWriter extends OutputStream {
         });
     }
 
+    /** Each lambda class's header: everything of its serialized form but the captured values. */
+    private static final ClassValue<AtomicReference<byte[]>> HEADERS = new ClassValue<>() {
+        @Override
+        protected AtomicReference<byte[]> computeValue(Class<?> type) {
+            return new AtomicReference<>();
+        }
+    };
+
     private void lambda(Object value) throws IOException {
         SerializedLambda form = Lambdas.serialized(value);
+        AtomicReference<byte[]> cached = HEADERS.get(value.getClass());
+        byte[] header = cached.get();
+        if (header == null) {
+            ValueWriter h = new ValueWriter(maxDepth);
+            h.string(form.getCapturingClass().replace('/', '.'));
+            h.string(form.getFunctionalInterfaceClass());
+            h.string(form.getFunctionalInterfaceMethodName());
+            h.string(form.getFunctionalInterfaceMethodSignature());
+            h.varint(form.getImplMethodKind());
+            h.string(form.getImplClass());
+            h.string(form.getImplMethodName());
+            h.string(form.getImplMethodSignature());
+            h.string(form.getInstantiatedMethodType());
+            header = Arrays.copyOf(h.buf, h.n);
+            cached.set(header);
+        }
         write(LAMBDA);
-        string(form.getCapturingClass().replace('/', '.'));
-        string(form.getFunctionalInterfaceClass());
-        string(form.getFunctionalInterfaceMethodName());
-        string(form.getFunctionalInterfaceMethodSignature());
-        varint(form.getImplMethodKind());
-        string(form.getImplClass());
-        string(form.getImplMethodName());
-        string(form.getImplMethodSignature());
-        string(form.getInstantiatedMethodType());
+        varint(header.length);
+        write(header, 0, header.length);
         nested(() -> {
             varint(form.getCapturedArgCount());
             for (int i = 0; i < form.getCapturedArgCount(); i++) {

@@ -40,7 +40,7 @@ final class TaskServer {
 
     static final int QUICK_RUNS = 16;
     static final int QUICK_MICROS = 20;
-    static final int SLOW_MILLIS = 1;
+    static final int SLOW_MILLIS = 10;
     static final int PROMOTE_MILLIS = 2;
     static final int MAX_DISPLACED = 4;
     private static final long WATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -110,8 +110,7 @@ final class TaskServer {
             connection.queue(Frames.refusedTooMany(id, maxTasks));
             return;
         }
-        Thread reader = Thread.currentThread();
-        if (running.putIfAbsent(id, reader) != null) {
+        if (running.containsKey(id)) {
             throw new PeerConnection.ProtocolViolation("CALL " + id + " while a call with that id is still running");
         }
         RemoteCallable<?> task;
@@ -123,11 +122,9 @@ final class TaskServer {
             }
             task = callable;
         } catch (IncompatibleCodeException e) {
-            running.remove(id);
             connection.queue(Frames.refusedCode(id, e));
             return;
         } catch (Throwable e) {
-            running.remove(id);
             byte[] frame = answer(id, null, e);
             if (frame != null) {
                 connection.queue(frame);
@@ -162,11 +159,17 @@ final class TaskServer {
         }
     }
 
+    /** The call the reader runs inline, for the watchdog: registered as running only if the reader is replaced. */
+    private volatile long inlineId;
+    private volatile Thread inlineThread;
+
     private void runInline(long id, RemoteCallable<?> task, Record record) {
         long since = System.nanoTime();
         if (since == 0 || since == DISPLACED) {
             since++;
         }
+        inlineId = id;
+        inlineThread = Thread.currentThread();
         inlineSince.set(since);
         lastInline = since;
         watch();
@@ -181,7 +184,8 @@ final class TaskServer {
         Thread.interrupted(); // a cancel that came too late must not reach the next read
         boolean keptReader = inlineSince.compareAndSet(since, 0);
         record.ran(took, keptReader);
-        byte[] frame = running.remove(id) != null ? answer(id, result, failure) : null;
+        // Displaced, it was registered, and a CANCEL read meanwhile removed it: then no answer.
+        byte[] frame = keptReader || running.remove(id) != null ? answer(id, result, failure) : null;
         if (keptReader) {
             if (frame != null) {
                 connection.queue(frame);
@@ -212,10 +216,16 @@ final class TaskServer {
     private void check() {
         long now = System.nanoTime();
         long since = inlineSince.get();
-        if (since > 0 && now - since > TimeUnit.MILLISECONDS.toNanos(PROMOTE_MILLIS)
-                && inlineSince.compareAndSet(since, DISPLACED)) {
-            displaced.incrementAndGet();
-            connection.startReader();
+        if (since > 0 && now - since > TimeUnit.MILLISECONDS.toNanos(PROMOTE_MILLIS)) {
+            long id = inlineId;
+            Thread thread = inlineThread;
+            running.put(id, thread); // before the switch, so that the displaced run finds itself registered
+            if (inlineSince.compareAndSet(since, DISPLACED)) {
+                displaced.incrementAndGet();
+                connection.startReader();
+            } else {
+                running.remove(id, thread);
+            }
         }
         if (now - lastInline > WATCH_IDLE_NANOS && inlineSince.get() <= 0 || !connection.isOpen()) {
             watching.set(false);
