@@ -63,7 +63,7 @@ class SimultaneousDialTest {
     }
 
     private static List<NodeEvent> tail(List<NodeEvent> events) {
-        return events.subList(Math.max(0, events.size() - 4), events.size());
+        return events.subList(Math.max(0, events.size() - 12), events.size());
     }
 
     private static long count(List<NodeEvent> events, Class<?> type) {

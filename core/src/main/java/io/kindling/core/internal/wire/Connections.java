@@ -218,10 +218,7 @@ public final class Connections {
         }
         knownAddresses.put(peer.name(), target);
         PeerConnection connection = new PeerConnection(runtime, this, peer, self, raw, settings.maxTasksPerPeer());
-        synchronized (slot) {
-            slot.dialing = false;
-        }
-        register(slot, connection);
+        register(slot, connection, true);
     }
 
     private void acceptLoop() {
@@ -251,10 +248,7 @@ public final class Connections {
         }
         PeerConnection connection = new PeerConnection(runtime, this, accepted.peer(), peer, raw,
                 settings.maxTasksPerPeer());
-        synchronized (attempt.slot) {
-            attempt.slot.incoming--;
-        }
-        register(attempt.slot, connection);
+        register(attempt.slot, connection, false);
     }
 
     /** One incoming attempt's claim on its peer's slot. */
@@ -280,10 +274,14 @@ public final class Connections {
 
     /**
      * Makes a freshly authenticated connection the peer's connection, or retires it when a simultaneous dial
-     * already gave the pair one.
+     * already gave the pair one; ends its attempt (a dial, or an incoming handshake) in the same step, so that the
+     * slot never looks settled while a connection is about to register.
      */
-    private void register(PeerSlot slot, PeerConnection connection) {
+    private void register(PeerSlot slot, PeerConnection connection, boolean dialed) {
         if (closed.get()) {
+            synchronized (slot) {
+                slot.attemptEnded(dialed);
+            }
             connection.close("node " + self + " closed");
             return;
         }
@@ -291,6 +289,7 @@ public final class Connections {
         connection.start();
         PeerConnection stale = null;
         synchronized (slot) {
+            slot.attemptEnded(dialed);
             PeerConnection old = slot.active();
             if (old == null) {
                 slot.activate(connection);

@@ -29,6 +29,15 @@ final class PeerSlot {
         return Handshake.STATUS_OK;
     }
 
+    /** A dial ({@code dialed}) or an incoming handshake of this peer finished. */
+    void attemptEnded(boolean dialed) {
+        if (dialed) {
+            dialing = false;
+        } else {
+            incoming--;
+        }
+    }
+
     void activate(PeerConnection connection) {
         active = connection;
         resolvePending(connection);
