@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * fingerprint, bounds how many run at once ({@code kindling.tasks.max-per-peer}), and answers.
  *
  * <p><b>Where a task runs.</b> A task runs on a virtual thread of its own, unless its class has proved quick: after
- * {@value #QUICK_RUNS} runs in a row of under {@value #QUICK_MICROS} µs each, and never one over
+ * {@value #QUICK_RUNS} runs averaging under {@value #QUICK_MICROS} µs (a moving average), and never one over
  * {@value #SLOW_MILLIS} ms, it runs on the reader itself, which saves two thread hand-offs per call and lets the
  * reader answer a batch of calls with one write. A watchdog on the node's timer hands the reader's job to a new
  * platform thread when a task runs inline for more than {@value #PROMOTE_MILLIS} ms, so reads and heartbeats never
@@ -46,24 +46,27 @@ final class TaskServer {
     private static final long WATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long WATCH_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** How a task class has run so far, in this JVM. */
+    /**
+     * How a task class has run so far, in this JVM: how many runs, their moving average time (each run weighs
+     * 1/8), and whether one was slow. Updated without locks: it only steers, and a lost update does no harm.
+     */
     private static final class Record {
-        volatile int quickRuns;
+        volatile int runs;
+        volatile long averageNanos;
         volatile boolean slow;
 
         boolean inline() {
-            return !slow && quickRuns >= QUICK_RUNS;
+            return !slow && runs >= QUICK_RUNS && averageNanos < TimeUnit.MICROSECONDS.toNanos(QUICK_MICROS);
         }
 
         void ran(long nanos, boolean keptReader) {
             if (!keptReader || nanos > TimeUnit.MILLISECONDS.toNanos(SLOW_MILLIS)) {
                 slow = true;
-            } else if (nanos < TimeUnit.MICROSECONDS.toNanos(QUICK_MICROS)) {
-                if (quickRuns < QUICK_RUNS) {
-                    quickRuns++;
-                }
-            } else {
-                quickRuns = 0;
+                return;
+            }
+            averageNanos = runs == 0 ? nanos : averageNanos - averageNanos / 8 + nanos / 8;
+            if (runs < QUICK_RUNS) {
+                runs++;
             }
         }
     }
@@ -175,12 +178,13 @@ final class TaskServer {
         watch();
         Object result = null;
         Throwable failure = null;
+        long started = System.nanoTime();
         try {
             result = runtime.runTask(task);
         } catch (Throwable e) {
             failure = e;
         }
-        long took = System.nanoTime() - since;
+        long took = System.nanoTime() - started;
         Thread.interrupted(); // a cancel that came too late must not reach the next read
         boolean keptReader = inlineSince.compareAndSet(since, 0);
         record.ran(took, keptReader);

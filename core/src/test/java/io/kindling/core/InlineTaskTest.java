@@ -1,0 +1,76 @@
+package io.kindling.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.api.NodeEvent;
+import io.kindling.api.NodeName;
+import io.kindling.api.RemoteCallable;
+import io.kindling.testsupport.Closer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A task class that proved quick runs on the connection's reader; when such a task blocks, the reader's job passes
+ * to a new thread within milliseconds, so other calls and heartbeats on the connection go on, and the class runs on
+ * virtual threads from then on.
+ */
+class InlineTaskTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long the task sleeps, in ms: 0 while it is quick. */
+    static final AtomicLong SLEEP = new AtomicLong();
+
+    @RegisterExtension
+    final Closer closer = new Closer();
+
+    static RemoteCallable<String> threadName() {
+        return () -> {
+            long sleep = SLEEP.get();
+            if (sleep > 0) {
+                Thread.sleep(sleep);
+            }
+            Thread thread = Thread.currentThread();
+            return thread.isVirtual() ? "virtual" : thread.getName();
+        };
+    }
+
+    @Test
+    void quickTasksRunOnTheReaderUntilOneBlocks() {
+        KindlingNode a = closer.add(KindlingNode.builder().name("inline-a@127.0.0.1").cookie("inline")
+                .set("kindling.heartbeat.interval", "100ms").set("kindling.heartbeat.timeout", "500ms").start());
+        KindlingNode b = closer.add(KindlingNode.builder().name("inline-b@127.0.0.1").cookie("inline")
+                .set("kindling.heartbeat.interval", "100ms").set("kindling.heartbeat.timeout", "500ms").start());
+        List<NodeEvent> events = new CopyOnWriteArrayList<>();
+        a.monitor(events::add);
+        NodeName peer = a.connect(b.address());
+        SLEEP.set(0);
+        assertEquals("virtual", a.call(peer, threadName(), TIMEOUT), "a class runs on virtual threads at first");
+        String name = "";
+        for (int i = 0; i < 100 && !name.startsWith("kindling-read-"); i++) {
+            name = a.call(peer, threadName(), TIMEOUT);
+        }
+        assertTrue(name.startsWith("kindling-read-"), "after quick runs it runs on the reader: " + name);
+
+        SLEEP.set(1_500); // three heartbeat timeouts
+        CompletableFuture<String> blocked = a.callAsync(peer, threadName(), TIMEOUT);
+        long started = System.nanoTime();
+        assertEquals(3, a.call(peer, () -> 1 + 2, TIMEOUT), "another call is served meanwhile");
+        long servedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(servedAfter < 1_000, "served after " + servedAfter + " ms, not before the blocked task ended");
+        String blockedOn = blocked.join();
+        assertTrue(blockedOn.startsWith("kindling-read-"), "the blocked task kept its (displaced) thread: " + blockedOn);
+        assertTrue(events.stream().noneMatch(e -> e instanceof NodeEvent.NodeDown), events.toString());
+
+        SLEEP.set(0);
+        for (int i = 0; i < 50; i++) {
+            assertEquals("virtual", a.call(peer, threadName(), TIMEOUT), "a class that blocked stays off the reader");
+        }
+    }
+}
