@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -256,7 +255,8 @@ public final class KindlingCli {
     }
 
     @Command(name = "nodes", mixinStandardHelpOptions = true,
-            description = "Print the nodes that a node is connected to, one per line.")
+            description = "Print the nodes that a node is connected to, one per line, each with its application"
+                    + " version (kindling.app.version; - when it announces none).")
     static final class NodesCommand implements Callable<Integer> {
         @Parameters(paramLabel = "NAME@HOST:PORT", converter = AddressConverter.class, description = "The node.")
         NodeAddress target;
@@ -271,9 +271,14 @@ public final class KindlingCli {
         public Integer call() {
             try (KindlingNode node = client.start()) {
                 NodeName peer = node.connect(target);
-                Set<NodeName> connected = node.call(peer, SystemTasks.connectedNodes(), client.timeout);
+                Map<NodeName, NodeAttributes> connected = node.call(peer, SystemTasks.connectedNodeAttributes(),
+                        client.timeout);
                 var out = spec.commandLine().getOut();
-                connected.stream().filter(n -> !n.equals(node.name())).forEach(out::println);
+                connected.forEach((name, attributes) -> {
+                    if (!name.equals(node.name())) {
+                        out.println(name + " " + attributes.get("kindling.app.version").orElse("-"));
+                    }
+                });
                 return 0;
             }
         }

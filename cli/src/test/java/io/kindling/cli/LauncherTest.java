@@ -47,7 +47,7 @@ class LauncherTest {
 
         Result nodes = runUntil("cli-b", "nodes", first, "--cookie", "cli-cookie");
         assertEquals(0, nodes.exit, nodes.output);
-        assertTrue(nodes.output.lines().anyMatch(l -> l.equals("cli-b@127.0.0.1")), nodes.output);
+        assertTrue(nodes.output.lines().anyMatch(l -> l.startsWith("cli-b@127.0.0.1 ")), nodes.output);
         assertTrue(second.startsWith("cli-b@127.0.0.1:"));
     }
 

@@ -54,7 +54,8 @@ class PoolTest {
 
     @BeforeEach
     void startParent() {
-        parent = closer.add(KindlingNode.builder().name("pool-parent@127.0.0.1").cookie("pool-test").start());
+        parent = closer.add(KindlingNode.builder().name("pool-parent@127.0.0.1").cookie("pool-test")
+                .set("kindling.app.version", "7.1").start());
     }
 
     /** Runs before the closer closes the pools and the parent: no task stays blocked on a gate. */
@@ -110,6 +111,14 @@ class PoolTest {
         Await.until("two grow events", WAIT, events::toString,
                 () -> events.stream().filter(e -> e instanceof PoolEvent.Grew).count() == 2);
         assertTrue(ran.stream().allMatch(r -> r.startsWith("grow-runner-")), ran.toString());
+    }
+
+    @Test
+    void runnersAnnounceTheParentsApplicationVersion() {
+        Pool pool = start(Pool.builder(parent).name("versioned").max(1));
+        NodeName runner = NodeName.parse(pool.call(PoolTest::here));
+        assertEquals("7.1", parent.attributesOf(runner).orElseThrow().get("kindling.app.version").orElseThrow(),
+                "a runner runs the parent's code, so it announces the parent's version");
     }
 
     @Test

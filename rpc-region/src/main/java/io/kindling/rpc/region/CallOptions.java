@@ -10,8 +10,10 @@ import java.util.Objects;
  *
  * @param timeout the bound on the whole call, waiting for a node included (default 5 s)
  * @param whenEmpty what to do when the region has no node (default {@link WhenEmpty.Fail})
+ * @param sameVersionOnly only nodes that announce the caller's application version ({@code kindling.app.version})
+ *     are candidates, so a rolling deploy never sends a task to other code (default {@code false}: any node)
  */
-public record CallOptions(Duration timeout, WhenEmpty whenEmpty) {
+public record CallOptions(Duration timeout, WhenEmpty whenEmpty, boolean sameVersionOnly) {
 
     /** What a call does when its region has no node. */
     public sealed interface WhenEmpty {
@@ -46,9 +48,17 @@ public record CallOptions(Duration timeout, WhenEmpty whenEmpty) {
         Durations.requirePositive(timeout, "A region call's timeout");
     }
 
-    /** {@return 5 s, fail at once when the region is empty} */
+    /** {@return 5 s, fail at once when the region is empty, any application version} */
     public static CallOptions defaults() {
-        return new CallOptions(Duration.ofSeconds(5), new WhenEmpty.Fail());
+        return new CallOptions(Duration.ofSeconds(5), new WhenEmpty.Fail(), false);
+    }
+
+    /**
+     * {@return these options, with only nodes of the caller's application version as candidates; when the region
+     * has none, the call behaves as when the region is empty}
+     */
+    public CallOptions sameAppVersion() {
+        return new CallOptions(timeout, whenEmpty, true);
     }
 
     /**
@@ -58,12 +68,12 @@ public record CallOptions(Duration timeout, WhenEmpty whenEmpty) {
      * @return these options with it
      */
     public CallOptions withTimeout(Duration timeout) {
-        return new CallOptions(timeout, whenEmpty);
+        return new CallOptions(timeout, whenEmpty, sameVersionOnly);
     }
 
     /** {@return these options, waiting up to the timeout for a node when the region is empty} */
     public CallOptions waitForNode() {
-        return new CallOptions(timeout, new WhenEmpty.Wait());
+        return new CallOptions(timeout, new WhenEmpty.Wait(), sameVersionOnly);
     }
 
     /**
@@ -73,6 +83,6 @@ public record CallOptions(Duration timeout, WhenEmpty whenEmpty) {
      * @return these options with that fallback
      */
     public CallOptions fallback(String... regions) {
-        return new CallOptions(timeout, new WhenEmpty.Fallback(List.of(regions)));
+        return new CallOptions(timeout, new WhenEmpty.Fallback(List.of(regions)), sameVersionOnly);
     }
 }

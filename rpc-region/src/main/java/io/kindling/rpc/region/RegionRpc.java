@@ -11,8 +11,10 @@ import io.kindling.core.internal.Futures;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,6 +40,8 @@ public final class RegionRpc implements AutoCloseable {
 
     /** The primary region, whatever its name ({@code kindling.primary-region}). */
     public static final String PRIMARY = "<primary>";
+    /** The node attribute that carries a node's application version. */
+    private static final String APP_VERSION = "kindling.app.version";
 
     private static final System.Logger LOG = System.getLogger(RegionRpc.class.getName());
 
@@ -138,7 +142,7 @@ public final class RegionRpc implements AutoCloseable {
             // Wait off the caller's thread, so callAsync never blocks.
             return CompletableFuture.supplyAsync(() -> {
                 try {
-                    return registry.awaitNodes(resolve(region), options.timeout());
+                    return candidates(registry.awaitNodes(resolve(region), options.timeout()), options);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new KindlingException("Interrupted while waiting for a node in " + region, e);
@@ -146,7 +150,8 @@ public final class RegionRpc implements AutoCloseable {
             }, command -> Thread.ofVirtual().start(command)).thenCompose(nodes -> {
                 if (nodes.isEmpty()) {
                     return CompletableFuture.failedFuture(new NoNodeInRegionException(List.of(resolve(region)),
-                            registry.regions().keySet(), " within " + options.timeout().toMillis() + " ms"));
+                            registry.regions().keySet(), versionDetail(options) + " within "
+                                    + options.timeout().toMillis() + " ms"));
                 }
                 return run(pick(nodes), task, deadline, options.timeout());
             });
@@ -159,12 +164,13 @@ public final class RegionRpc implements AutoCloseable {
         for (String candidate : order) {
             String resolved = resolve(candidate);
             tried.add(resolved);
-            Set<NodeName> nodes = registry.nodes(resolved);
+            Set<NodeName> nodes = candidates(registry.nodes(resolved), options);
             if (!nodes.isEmpty()) {
                 return run(pick(nodes), task, deadline, options.timeout());
             }
         }
-        return CompletableFuture.failedFuture(new NoNodeInRegionException(tried, registry.regions().keySet(), ""));
+        return CompletableFuture.failedFuture(new NoNodeInRegionException(tried, registry.regions().keySet(),
+                versionDetail(options)));
     }
 
     /**
@@ -186,6 +192,28 @@ public final class RegionRpc implements AutoCloseable {
                 LOG.log(Level.WARNING, "A region cast to " + target + " failed: " + e.getMessage());
             }
         });
+    }
+
+    /** The nodes of a region that the options allow: all, or those of this node's application version. */
+    private Set<NodeName> candidates(Set<NodeName> nodes, CallOptions options) {
+        if (!options.sameVersionOnly()) {
+            return nodes;
+        }
+        Optional<String> mine = node.attributes().get(APP_VERSION);
+        Set<NodeName> same = new LinkedHashSet<>();
+        for (NodeName candidate : nodes) {
+            Optional<String> theirs = candidate.equals(node.name()) ? mine
+                    : node.attributesOf(candidate).flatMap(a -> a.get(APP_VERSION));
+            if (theirs.equals(mine)) {
+                same.add(candidate);
+            }
+        }
+        return same;
+    }
+
+    private String versionDetail(CallOptions options) {
+        return options.sameVersionOnly() ? " running application version "
+                + node.attributes().get(APP_VERSION).orElse("(none)") : "";
     }
 
     /** Stops following node events. */

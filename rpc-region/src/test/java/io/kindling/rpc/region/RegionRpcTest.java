@@ -43,7 +43,7 @@ class RegionRpcTest {
     void startControlNode() {
         // Closed last: the closer closes what was added last first.
         ctl = open.add(KindlingNode.builder().name("ctl@127.0.0.1").cookie(COOKIE).set("kindling.region", "ctl")
-                .set("kindling.primary-region", "iad").start());
+                .set("kindling.primary-region", "iad").set("kindling.app.version", "2.0").start());
         rpc = open.add(RegionRpc.start(ctl));
         rpc.registry().addListener(events::add);
     }
@@ -65,6 +65,28 @@ class RegionRpcTest {
 
     private static String here() {
         return KindlingNode.current().orElseThrow().name().name();
+    }
+
+    @Test
+    void sameAppVersionReachesOnlyNodesOfTheCallersVersion() throws Exception {
+        child("old1", "lhr", "kindling.app.version=1.0");
+        child("new1", "lhr", "kindling.app.version=2.0");
+        child("old2", "fra", "kindling.app.version=1.0");
+        awaitRegion("lhr", 2);
+        awaitRegion("fra", 1);
+        Set<String> any = new HashSet<>();
+        Set<String> same = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            any.add(rpc.call("lhr", RegionRpcTest::here));
+            same.add(rpc.call("lhr", RegionRpcTest::here, CallOptions.defaults().sameAppVersion()));
+        }
+        assertEquals(Set.of("old1", "new1"), any, "without the option, every node of the region");
+        assertEquals(Set.of("new1"), same, "with it, only the node that runs the caller's version 2.0");
+        NoNodeInRegionException none = assertThrows(NoNodeInRegionException.class,
+                () -> rpc.call("fra", RegionRpcTest::here, CallOptions.defaults().sameAppVersion()));
+        assertTrue(none.getMessage().contains("application version 2.0"), none.getMessage());
+        assertEquals("new1", rpc.call("fra", RegionRpcTest::here, CallOptions.defaults().sameAppVersion()
+                .fallback("lhr")), "a fallback region is held to the same version");
     }
 
     @Test
