@@ -57,8 +57,10 @@ record LambdaHeader(Class<?> capturing, String functionalInterface, String inter
             this.bytes = bytes;
             this.offset = offset;
             this.length = length;
-            int h = 1;
-            for (int i = offset; i < offset + length; i++) {
+            // The tail holds the implementation method's name and types, which tell lambdas apart; equals compares
+            // everything.
+            int h = length;
+            for (int i = Math.max(offset, offset + length - 48); i < offset + length; i++) {
                 h = 31 * h + bytes[i];
             }
             this.hash = h;

@@ -72,6 +72,14 @@ final class ValueWriter extends OutputStream {
     /** A string: char count, then each char as modified UTF-8 (so unpaired surrogates survive). */
     void string(String s) {
         int length = s.length();
+        if (s.indexOf(0) < 0) {
+            byte[] utf = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (utf.length == length) { // ASCII without NUL: modified UTF-8 is the same bytes
+                varint(length);
+                write(utf, 0, length);
+                return;
+            }
+        }
         varint(length);
         ensure(3 * length);
         byte[] b = buf;

@@ -19,9 +19,7 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,7 +57,7 @@ public final class PeerConnection {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong ids = new AtomicLong();
-    private final Map<Long, Outgoing> pending = new ConcurrentHashMap<>();
+    private final PendingCalls<Outgoing> pending = new PendingCalls<>();
     /** When the timer next looks for expired calls; {@code Long.MAX_VALUE} when it is not set. */
     private final AtomicLong nextExpiry = new AtomicLong(Long.MAX_VALUE);
     private final TaskServer tasks;
@@ -134,7 +132,7 @@ public final class PeerConnection {
             return CompletableFuture.failedFuture(e);
         }
         Outgoing result = new Outgoing(id, timeout, "Call", true);
-        pending.put(id, result);
+        pending.put(result);
         expireAt(result.deadline);
         if (closed.get()) {
             result.completeExceptionally(new NodeDownException(peer, "connection closed"));
@@ -174,7 +172,7 @@ public final class PeerConnection {
         long id = ids.incrementAndGet();
         long started = System.nanoTime();
         Outgoing pong = new Outgoing(id, timeout, "Ping", false);
-        pending.put(id, pong);
+        pending.put(pong);
         expireAt(pong.deadline);
         if (closed.get()) {
             pong.completeExceptionally(new NodeDownException(peer, "connection closed"));
@@ -189,12 +187,17 @@ public final class PeerConnection {
      * {@code pending} first), the timeout, a cancel by the caller, or the connection closing. When the caller's
      * side ends a call still pending, the peer is told to stop the task.
      */
-    private final class Outgoing extends CompletableFuture<Object> {
+    private final class Outgoing extends CompletableFuture<Object> implements PendingCalls.Entry {
         final long id;
         final long deadline;
         final Duration timeout;
         final String what;
         final boolean cancelRemotely;
+
+        @Override
+        public long id() {
+            return id;
+        }
 
         Outgoing(long id, Duration timeout, String what, boolean cancelRemotely) {
             this.id = id;
@@ -226,7 +229,7 @@ public final class PeerConnection {
         }
 
         private void abandoned() {
-            if (pending.remove(id, this) && cancelRemotely && isOpen()) {
+            if (pending.remove(this) && cancelRemotely && isOpen()) {
                 enqueue(Frames.control(Frames.CANCEL, id));
             }
         }
@@ -272,6 +275,14 @@ public final class PeerConnection {
     /** Writes a frame now, coalescing with frames others queue meanwhile. May block while the socket is full. */
     void send(byte[] frame) {
         outbox.add(frame);
+        if (writing.get()) {
+            return; // the writer looks at the outbox again before it stops
+        }
+        if (Thread.currentThread().isVirtual()) {
+            // Let the other virtual threads that are ready (callers an answer batch just woke) queue their frames
+            // first: one write carries them all.
+            Thread.yield();
+        }
         drain();
     }
 
@@ -498,7 +509,6 @@ public final class PeerConnection {
         for (Outgoing call : pending.values()) {
             call.completeExceptionally(down);
         }
-        pending.clear();
         tasks.closeAll();
         outbox.clear();
         owner.connectionClosed(this, reason);
