@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  * shape, p50 and p99; run it under {@code taskset -c 0} for the one-CPU figure, as {@code run-rpc} does.
  * {@code --mode tput}: calls per second with 1, 8 and 64 concurrent callers, each shape. Each line is one figure;
  * the last lines compare Kindling with Erlang per shape. {@code --quick} runs short phases (a smoke test, not a
- * measurement).
+ * measurement); {@code --shape NAME} measures one shape only.
  */
 public final class RpcBenchmark {
 
@@ -61,6 +61,9 @@ public final class RpcBenchmark {
         boolean quick = options.contains("--quick");
         int at = options.indexOf("--mode");
         String mode = at >= 0 && at + 1 < options.size() ? options.get(at + 1) : "rtt";
+        int shapeAt = options.indexOf("--shape");
+        List<String> shapes = shapeAt >= 0 && shapeAt + 1 < options.size() ? List.of(options.get(shapeAt + 1))
+                : SHAPES;
         if (!mode.equals("rtt") && !mode.equals("tput")) {
             throw new IllegalArgumentException("--mode must be rtt or tput, not " + mode);
         }
@@ -90,13 +93,13 @@ public final class RpcBenchmark {
             if (mode.equals("rtt")) {
                 double[] floor = floor(rawPort, warmup, samples);
                 print("floor  raw socket ping-pong (16 B)  p50_us=%.1f p99_us=%.1f", floor[0], floor[1]);
-                for (String shape : SHAPES) {
+                for (String shape : shapes) {
                     double[] rtt = roundTrip(node, peer, task(shape), warmup, samples);
                     print("rtt    kindling %-6s 1 caller   p50_us=%.1f p99_us=%.1f", shape, rtt[0], rtt[1]);
                     kindling.put(shape, rtt[0]);
                 }
             } else {
-                for (String shape : SHAPES) {
+                for (String shape : shapes) {
                     for (int callers : CALLERS) {
                         throughput(node, peer, task(shape), callers, phase); // warm this level
                         double rate = throughput(node, peer, task(shape), callers, phase);

@@ -31,9 +31,11 @@ public final class ValueCodec implements Codec {
 
     @Override
     public void encode(Object value, OutputStream out) throws IOException {
-        ValueWriter writer = new ValueWriter(policy.maxDepth());
-        writer.value(value);
-        writer.writeTo(out);
+        ByteOutput target = out instanceof ByteOutput direct ? direct : new ByteOutput(128);
+        new ValueWriter(target, policy.maxDepth()).value(value);
+        if (target != out) {
+            target.writeTo(out);
+        }
     }
 
     @Override

@@ -5,10 +5,8 @@ import static io.kindling.core.internal.codec.ValueFormat.*;
 import io.kindling.core.internal.code.Lambdas;
 import java.io.IOException;
 import java.io.NotSerializableException;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
@@ -19,85 +17,35 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Internal: not part of Kindling's API.
  */
-final class ValueWriter extends OutputStream {
+final class ValueWriter {
 
+    private final ByteOutput out;
     private final long maxDepth;
-    private byte[] buf = new byte[128];
-    private int n;
     private int depth;
 
-    ValueWriter(long maxDepth) {
+    ValueWriter(ByteOutput out, long maxDepth) {
+        this.out = out;
         this.maxDepth = maxDepth;
     }
 
-    void writeTo(OutputStream out) throws IOException {
-        out.write(buf, 0, n);
+    private void write(int b) {
+        out.write(b);
     }
 
-    private void ensure(int more) {
-        if (n + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
-        }
+    private void write(byte[] b, int off, int len) {
+        out.write(b, off, len);
     }
 
-    @Override
-    public void write(int b) {
-        ensure(1);
-        buf[n++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-        ensure(len);
-        System.arraycopy(b, off, buf, n, len);
-        n += len;
-    }
-
-    void varint(long v) {
-        ensure(10);
-        while ((v & ~0x7FL) != 0) {
-            buf[n++] = (byte) ((v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        buf[n++] = (byte) v;
+    private void varint(long v) {
+        out.varint(v);
     }
 
     private void fixed(long v, int bytes) {
-        ensure(bytes);
-        for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
-            buf[n++] = (byte) (v >>> shift);
-        }
+        out.fixed(v, bytes);
     }
 
-    /** A string: char count, then each char as modified UTF-8 (so unpaired surrogates survive). */
-    void string(String s) {
-        int length = s.length();
-        if (s.indexOf(0) < 0) {
-            byte[] utf = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            if (utf.length == length) { // ASCII without NUL: modified UTF-8 is the same bytes
-                varint(length);
-                write(utf, 0, length);
-                return;
-            }
-        }
-        varint(length);
-        ensure(3 * length);
-        byte[] b = buf;
-        int at = n;
-        for (int i = 0; i < length; i++) {
-            char c = s.charAt(i);
-            if (c >= 1 && c < 0x80) {
-                b[at++] = (byte) c;
-            } else if (c < 0x800) {
-                b[at++] = (byte) (0xC0 | (c >> 6));
-                b[at++] = (byte) (0x80 | (c & 0x3F));
-            } else {
-                b[at++] = (byte) (0xE0 | (c >> 12));
-                b[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                b[at++] = (byte) (0x80 | (c & 0x3F));
-            }
-        }
-        n = at;
+    private void string(String s) {
+        out.string(s);
     }
 
     void value(Object value) throws IOException {
@@ -258,7 +206,7 @@ final class ValueWriter extends OutputStream {
         AtomicReference<byte[]> cached = HEADERS.get(value.getClass());
         byte[] header = cached.get();
         if (header == null) {
-            ValueWriter h = new ValueWriter(maxDepth);
+            ByteOutput h = new ByteOutput(256);
             h.string(form.getCapturingClass().replace('/', '.'));
             h.string(form.getFunctionalInterfaceClass());
             h.string(form.getFunctionalInterfaceMethodName());
@@ -268,7 +216,7 @@ final class ValueWriter extends OutputStream {
             h.string(form.getImplMethodName());
             h.string(form.getImplMethodSignature());
             h.string(form.getInstantiatedMethodType());
-            header = Arrays.copyOf(h.buf, h.n);
+            header = h.toByteArray();
             cached.set(header);
         }
         write(LAMBDA);
@@ -288,9 +236,9 @@ final class ValueWriter extends OutputStream {
                     + " captures and its result must be serializable");
         }
         write(SERIALIZED);
-        ValueWriter stream = new ValueWriter(maxDepth);
+        ByteOutput stream = new ByteOutput(512);
         SerialFallback.write(value, stream);
-        varint(stream.n);
-        write(stream.buf, 0, stream.n);
+        varint(stream.size());
+        write(stream.buf, 0, stream.size());
     }
 }

@@ -6,8 +6,8 @@ import io.kindling.api.NodeName;
 import io.kindling.api.TooManyTasksException;
 import io.kindling.api.spi.Codec;
 import io.kindling.core.internal.code.CodeFingerprint;
+import io.kindling.core.internal.codec.ByteOutput;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -176,43 +176,20 @@ public final class Frames {
         return buffer.finish(maxFrame);
     }
 
-    /** A growable buffer whose first five bytes are the frame header. */
-    static final class Buffer extends ByteArrayOutputStream {
+    /** A growable buffer whose first five bytes are the frame header; the codec writes into it directly. */
+    static final class Buffer extends ByteOutput {
         Buffer(int size) {
             super(size);
         }
 
         void begin(int type) {
-            reset();
+            truncate(0);
             writeInt(0);
             write(type);
         }
 
-        void writeInt(int v) {
-            write(v >>> 24);
-            write(v >>> 16);
-            write(v >>> 8);
-            write(v);
-        }
-
-        void writeLong(long v) {
-            writeInt((int) (v >>> 32));
-            writeInt((int) v);
-        }
-
-        void truncate(int size) {
-            count = size;
-        }
-
-        void patchInt(int at, int v) {
-            buf[at] = (byte) (v >>> 24);
-            buf[at + 1] = (byte) (v >>> 16);
-            buf[at + 2] = (byte) (v >>> 8);
-            buf[at + 3] = (byte) v;
-        }
-
         byte[] finish(long maxFrame) {
-            long length = count - 4L;
+            long length = size() - 4L;
             if (length > maxFrame) {
                 throw new KindlingException("Frame of " + length + " bytes exceeds kindling.frame.max-size="
                         + maxFrame + "; send less data per call, or raise the limit on both nodes");
