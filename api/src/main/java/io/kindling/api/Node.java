@@ -50,6 +50,10 @@ public interface Node extends AutoCloseable {
      * @throws RpcTimeoutException if the timeout expired first
      * @throws NodeDownException if the node went down while the call was pending
      * @throws NodeUnreachableException if the node is not connected and could not be reached
+     * @throws IncompatibleCodeException if the node has other code for the task, or lacks its class; the task did
+     *     not run
+     * @throws TooManyTasksException if the node already runs {@code kindling.tasks.max-per-peer} tasks for this
+     *     node; the task did not run
      * @throws KindlingException if the task could not be encoded, or the calling thread was interrupted (its
      *     interrupt flag is then set again)
      */

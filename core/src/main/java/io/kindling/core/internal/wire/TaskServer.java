@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@value #SLOW_MILLIS} ms, it runs on the reader itself, which saves two thread hand-offs per call and lets the
  * reader answer a batch of calls with one write. A watchdog on the node's timer hands the reader's job to a new
  * platform thread when a task runs inline for more than {@value #PROMOTE_MILLIS} ms, so reads and heartbeats never
- * wait on a task longer than that; such a class runs on virtual threads from then on. At most
+ * wait on a task longer than that; a class whose run took over {@value #SLOW_MILLIS} ms runs on virtual threads from
+ * then on. At most
  * {@value #MAX_DISPLACED} readers displaced this way may still be running their tasks; beyond that, nothing runs
  * inline on the connection.
  *
@@ -59,8 +60,10 @@ final class TaskServer {
             return !slow && runs >= QUICK_RUNS && averageNanos < TimeUnit.MICROSECONDS.toNanos(QUICK_MICROS);
         }
 
-        void ran(long nanos, boolean keptReader) {
-            if (!keptReader || nanos > TimeUnit.MILLISECONDS.toNanos(SLOW_MILLIS)) {
+        void ran(long nanos) {
+            // A displaced run counts by its own time: a GC pause or a busy CPU can outlast the watchdog's 2 ms
+            // while the task itself is quick.
+            if (nanos > TimeUnit.MILLISECONDS.toNanos(SLOW_MILLIS)) {
                 slow = true;
                 return;
             }
@@ -153,7 +156,7 @@ final class TaskServer {
         } catch (Throwable e) {
             failure = e;
         }
-        record.ran(System.nanoTime() - started, true);
+        record.ran(System.nanoTime() - started);
         if (running.remove(id) != null) {
             byte[] frame = answer(id, result, failure);
             if (frame != null) {
@@ -187,7 +190,7 @@ final class TaskServer {
         long took = System.nanoTime() - started;
         Thread.interrupted(); // a cancel that came too late must not reach the next read
         boolean keptReader = inlineSince.compareAndSet(since, 0);
-        record.ran(took, keptReader);
+        record.ran(took);
         // Displaced, it was registered, and a CANCEL read meanwhile removed it: then no answer.
         byte[] frame = keptReader || running.remove(id) != null ? answer(id, result, failure) : null;
         if (keptReader) {
