@@ -25,7 +25,9 @@ public class ByteOutput extends OutputStream {
 
     final void ensure(int more) {
         if (n + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+            // A large write (a byte array, typically last in a frame) grows to exactly what it needs, so that
+            // toByteArray can often hand over the array without copying it.
+            buf = Arrays.copyOf(buf, more >= buf.length ? n + more : Math.max(buf.length * 2, n + more));
         }
     }
 
@@ -87,9 +89,11 @@ public class ByteOutput extends OutputStream {
         buf[at + 3] = (byte) v;
     }
 
-    /** {@return a copy of what was written} */
+    /**
+     * {@return what was written: the array itself when it is exactly full, else a copy; write nothing more after}
+     */
     public final byte[] toByteArray() {
-        return Arrays.copyOf(buf, n);
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
     }
 
     final void writeTo(OutputStream out) throws java.io.IOException {
