@@ -44,22 +44,26 @@ public final class Futures {
             Supplier<? extends RuntimeException> onTimeout) {
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new KindlingException(what + " interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = unwrap(e);
-            if (cause instanceof KindlingException k) {
-                throw k;
-            }
-            throw new KindlingException(what + " failed: " + cause, cause);
         } catch (TimeoutException e) {
             future.cancel(true);
             throw onTimeout.get();
-        } catch (CancellationException e) {
-            throw new KindlingException(what + " was cancelled", e);
+        } catch (InterruptedException | ExecutionException | CancellationException e) {
+            throw failure(future, what, e);
         }
+    }
+
+    /** The one mapping of a wait's interrupt, failure or cancellation; an interrupt cancels and is kept. */
+    private static KindlingException failure(Future<?> future, String what, Exception e) {
+        if (e instanceof InterruptedException) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            return new KindlingException(what + " interrupted", e);
+        }
+        if (e instanceof CancellationException) {
+            return new KindlingException(what + " was cancelled", e);
+        }
+        Throwable cause = unwrap(e);
+        return cause instanceof KindlingException k ? k : new KindlingException(what + " failed: " + cause, cause);
     }
 
     /**
@@ -92,18 +96,8 @@ public final class Futures {
     public static <T> T awaitDeadlined(CompletableFuture<T> future, String what) {
         try {
             return future.get();
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new KindlingException(what + " interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = unwrap(e);
-            if (cause instanceof KindlingException k) {
-                throw k;
-            }
-            throw new KindlingException(what + " failed: " + cause, cause);
-        } catch (CancellationException e) {
-            throw new KindlingException(what + " was cancelled", e);
+        } catch (InterruptedException | ExecutionException | CancellationException e) {
+            throw failure(future, what, e);
         }
     }
 

@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
-import sun.reflect.ReflectionFactory;
+import java.lang.reflect.Method;
 
 /**
  * Serializable lambdas as their {@link SerializedLambda} form and back, through the same privileged hooks Java
@@ -16,8 +16,22 @@ import sun.reflect.ReflectionFactory;
  */
 public final class Lambdas {
 
-    private static final ReflectionFactory REFLECTION = ReflectionFactory.getReflectionFactory();
-    private static final MethodHandle READ_RESOLVE = REFLECTION.readResolveForSerialization(SerializedLambda.class);
+    /** {@code sun.reflect.ReflectionFactory} (module jdk.unsupported), looked up by name: it is not API. */
+    private static final Object REFLECTION;
+    private static final Method WRITE_REPLACE_FOR;
+    private static final MethodHandle READ_RESOLVE;
+
+    static {
+        try {
+            Class<?> factory = Class.forName("sun.reflect.ReflectionFactory");
+            REFLECTION = factory.getMethod("getReflectionFactory").invoke(null);
+            WRITE_REPLACE_FOR = factory.getMethod("writeReplaceForSerialization", Class.class);
+            READ_RESOLVE = (MethodHandle) factory.getMethod("readResolveForSerialization", Class.class)
+                    .invoke(REFLECTION, SerializedLambda.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Each class's {@code writeReplace} when it is a serializable lambda's; a marker otherwise. */
     private static final ClassValue<MethodHandle> WRITE_REPLACE = new ClassValue<>() {
@@ -26,7 +40,11 @@ public final class Lambdas {
             if (!type.isSynthetic() || !type.isHidden() || !java.io.Serializable.class.isAssignableFrom(type)) {
                 return null;
             }
-            return REFLECTION.writeReplaceForSerialization(type);
+            try {
+                return (MethodHandle) WRITE_REPLACE_FOR.invoke(REFLECTION, type);
+            } catch (ReflectiveOperationException e) {
+                return null;
+            }
         }
     };
 

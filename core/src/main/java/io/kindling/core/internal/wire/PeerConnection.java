@@ -111,7 +111,6 @@ public final class PeerConnection {
 
     // ---- outgoing calls ----
 
-    @SuppressWarnings("unchecked")
     /**
      * Sends a call.
      *
@@ -120,6 +119,7 @@ public final class PeerConnection {
      * @param <T> the result type
      * @return completes with the result, or fails as {@link io.kindling.api.Node#callAsync} documents
      */
+    @SuppressWarnings("unchecked")
     public <T> CompletableFuture<T> call(RemoteCallable<T> task, Duration timeout) {
         long id = ids.incrementAndGet();
         byte[] frame;

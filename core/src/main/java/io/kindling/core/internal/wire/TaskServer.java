@@ -147,18 +147,27 @@ final class TaskServer {
         }
     }
 
-    private void runOnOwnThread(long id, RemoteCallable<?> task, Record record) {
-        Object result = null;
-        Throwable failure = null;
+    /** How a task's run ended: its result or what it threw. */
+    private record Outcome(Object result, Throwable failure) {
+    }
+
+    /** Runs a task in the node's task context and records how long it took. */
+    private Outcome run(RemoteCallable<?> task, Record record) {
         long started = System.nanoTime();
+        Outcome outcome;
         try {
-            result = runtime.runTask(task);
+            outcome = new Outcome(runtime.runTask(task), null);
         } catch (Throwable e) {
-            failure = e;
+            outcome = new Outcome(null, e);
         }
         record.ran(System.nanoTime() - started);
+        return outcome;
+    }
+
+    private void runOnOwnThread(long id, RemoteCallable<?> task, Record record) {
+        Outcome outcome = run(task, record);
         if (running.remove(id) != null) {
-            byte[] frame = answer(id, result, failure);
+            byte[] frame = answer(id, outcome.result(), outcome.failure());
             if (frame != null) {
                 connection.send(frame);
             }
@@ -179,20 +188,12 @@ final class TaskServer {
         inlineSince.set(since);
         lastInline = since;
         watch();
-        Object result = null;
-        Throwable failure = null;
-        long started = System.nanoTime();
-        try {
-            result = runtime.runTask(task);
-        } catch (Throwable e) {
-            failure = e;
-        }
-        long took = System.nanoTime() - started;
+        Outcome outcome = run(task, record);
         Thread.interrupted(); // a cancel that came too late must not reach the next read
         boolean keptReader = inlineSince.compareAndSet(since, 0);
-        record.ran(took);
         // Displaced, it was registered, and a CANCEL read meanwhile removed it: then no answer.
-        byte[] frame = keptReader || running.remove(id) != null ? answer(id, result, failure) : null;
+        byte[] frame = keptReader || running.remove(id) != null ? answer(id, outcome.result(), outcome.failure())
+                : null;
         if (keptReader) {
             if (frame != null) {
                 connection.queue(frame);
