@@ -24,6 +24,8 @@ public class IncompatibleCodeException extends KindlingException {
     private final String callerFingerprint;
     /** The refusing node's fingerprint, in hex, or "missing". */
     private final String nodeFingerprint;
+    /** What the refusing node found wrong, in its words; may be empty. */
+    private final String detail;
 
     /**
      * A refusal.
@@ -33,14 +35,16 @@ public class IncompatibleCodeException extends KindlingException {
      * @param method the lambda's implementation method and descriptor, or empty for a task class
      * @param callerFingerprint the caller's digest of that code, in hex
      * @param nodeFingerprint the refusing node's digest, in hex, or {@code "missing"} when it lacks the class or
-     *     the method
+     *     the method, or cannot decode what the task captured
+     * @param detail what the refusing node found wrong, e.g. the class it could not find; may be empty
      */
     public IncompatibleCodeException(NodeName node, String className, String method, String callerFingerprint,
-            String nodeFingerprint) {
+            String nodeFingerprint, String detail) {
         super("Node " + node + " refused a task: " + describe(className, method) + " "
-                + ("missing".equals(nodeFingerprint) ? "is missing there"
+                + ("missing".equals(nodeFingerprint) ? "is missing there or does not fit what the task carries"
                         : "has other code there (fingerprint " + nodeFingerprint + ", caller's " + callerFingerprint
                                 + ")")
+                + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")")
                 + ". The task did not run. Call a node running the same application version"
                 + " (attribute kindling.app.version), or deploy the same code to both.");
         this.node = Objects.requireNonNull(node, "node");
@@ -48,6 +52,7 @@ public class IncompatibleCodeException extends KindlingException {
         this.method = Objects.requireNonNull(method, "method");
         this.callerFingerprint = Objects.requireNonNull(callerFingerprint, "callerFingerprint");
         this.nodeFingerprint = Objects.requireNonNull(nodeFingerprint, "nodeFingerprint");
+        this.detail = detail == null ? "" : detail;
     }
 
     private static String describe(String className, String method) {
@@ -77,5 +82,10 @@ public class IncompatibleCodeException extends KindlingException {
     /** {@return the refusing node's fingerprint, in hex, or {@code "missing"}} */
     public String nodeFingerprint() {
         return nodeFingerprint;
+    }
+
+    /** {@return what the refusing node found wrong, in its words; empty when the fingerprints say it all} */
+    public String detail() {
+        return detail;
     }
 }

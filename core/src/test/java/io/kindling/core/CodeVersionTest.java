@@ -141,6 +141,8 @@ class CodeVersionTest {
                     () -> node.call(peer, only, Duration.ofSeconds(10)));
             assertEquals("missing", missing.nodeFingerprint());
             assertEquals("demo.OnlyInBuild1", missing.className());
+            assertTrue(missing.detail().contains("demo.OnlyInBuild1") && missing.getMessage().contains("is missing"),
+                    missing.getMessage());
 
             assertEquals(7, node.call(peer, () -> 7, Duration.ofSeconds(10)), "the connection stays usable");
             assertTrue(child.lines().stream().noneMatch(l -> l.contains("NEW in build 2")));

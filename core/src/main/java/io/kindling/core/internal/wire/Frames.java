@@ -18,7 +18,7 @@ import java.io.UncheckedIOException;
  * Bodies: CALL {@code long id} + task; CAST task; RESULT {@code long id} + encoded value; FAILURE
  * {@code long id} + {@code int n} + n bytes of the encoded exception + the encoded {@code RemoteFailure} copy;
  * REFUSED {@code long id} + reason (a task that did not run: {@code 1} code incompatible, then class, method,
- * caller's and node's fingerprints as modified UTF-8; {@code 2} too many tasks, then {@code int} limit);
+ * caller's and node's fingerprints and a detail as modified UTF-8; {@code 2} too many tasks, then {@code int} limit);
  * CANCEL, PING, PONG {@code long id}; TICK empty. A task is {@code unsigned short n} + n bytes of its
  * {@linkplain CodeFingerprint code fingerprint} + the encoded task.
  *
@@ -126,6 +126,8 @@ public final class Frames {
             out.writeUTF(e.method());
             out.writeUTF(e.callerFingerprint());
             out.writeUTF(e.nodeFingerprint());
+            String detail = e.detail();
+            out.writeUTF(detail.length() > 1000 ? detail.substring(0, 1000) + "…" : detail);
         } catch (IOException impossible) {
             throw new UncheckedIOException(impossible);
         }
@@ -148,7 +150,7 @@ public final class Frames {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(body, 9, body.length - 9));
             return switch (body[8]) {
                 case REFUSED_CODE -> new IncompatibleCodeException(peer, in.readUTF(), in.readUTF(), in.readUTF(),
-                        in.readUTF());
+                        in.readUTF(), in.readUTF());
                 case REFUSED_TOO_MANY -> new TooManyTasksException(peer, in.readInt());
                 default -> new KindlingException("Node " + peer + " refused the call for an unknown reason "
                         + body[8]);

@@ -304,12 +304,16 @@ final class TaskServer {
         }
     }
 
-    /** The connection closed: interrupts every task. */
+    /** The connection closed: interrupts every task, the one its reader may be running inline too. */
     void closeAll() {
         for (Thread thread : running.values()) {
             thread.interrupt();
         }
         running.clear();
+        Thread inline = inlineThread;
+        if (inlineSince.get() > 0 && inline != null) {
+            inline.interrupt();
+        }
     }
 
     /**
@@ -334,13 +338,13 @@ final class TaskServer {
         } catch (ClassNotFoundException | InvalidClassException e) {
             CodeFingerprint theirs = fingerprint(body, start, length);
             throw new IncompatibleCodeException(runtime.name(), theirs.className(), theirs.method()
-                    + theirs.descriptor(), theirs.digestHex(), "missing");
+                    + theirs.descriptor(), theirs.digestHex(), "missing", e.toString());
         }
         if (task != null && !CodeFingerprint.matches(task, body, start, length)) {
             CodeFingerprint theirs = fingerprint(body, start, length);
             CodeFingerprint ours = CodeFingerprint.of(task);
             throw new IncompatibleCodeException(runtime.name(), ours.className(), ours.method() + ours.descriptor(),
-                    theirs.digestHex(), ours.digestHex());
+                    theirs.digestHex(), ours.digestHex(), "");
         }
         return task;
     }
