@@ -113,6 +113,59 @@ class JavaCodecFilterTest {
         assertTrue(bad.getMessage().contains("unknown tag 99"), bad.getMessage());
     }
 
+    @Test
+    void javaSerializationStillCarriesOrdinaryGraphs() throws Exception {
+        Codec codec = codec(Map.of());
+        Node parent = new Node("parent", new ArrayList<>());
+        Node child = new Node("child", new ArrayList<>());
+        parent.children.add(child);
+        child.children.add(parent); // a cycle
+        java.util.HashMap<String, Object> fields = new java.util.HashMap<>(Map.of("n", 1, "when",
+                java.time.Instant.parse("2026-11-30T00:00:00Z"), "big", new java.math.BigDecimal("1.50")));
+        Object[] values = {parent, java.util.Collections.unmodifiableList(new ArrayList<>(List.of("a", "b"))),
+            new java.util.TreeMap<>(Map.of("k", List.of(1, 2))), new Holder(fields, new int[] {1, 2}),
+            new java.util.concurrent.ConcurrentHashMap<>(Map.of("x", "y")), new IllegalStateException("boom")};
+        for (Object value : values) {
+            byte[] bytes = encode(value);
+            assertTrue(javaSerialized(bytes), value.getClass() + " takes the fallback");
+            Object back = codec.decode(bytes, 0, bytes.length, null);
+            assertEquals(value.getClass(), back.getClass());
+            if (value instanceof Node) {
+                Node decoded = (Node) back;
+                assertTrue(decoded.children.get(0).children.get(0) == decoded, "the cycle is kept");
+            } else if (value instanceof Throwable t) {
+                assertEquals(t.getMessage(), ((Throwable) back).getMessage());
+            } else {
+                assertEquals(value, back);
+            }
+        }
+    }
+
+    /** A class with a cycle, through Java serialization. */
+    static final class Node implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final String name;
+        final List<Node> children;
+
+        Node(String name, List<Node> children) {
+            this.name = name;
+            this.children = children;
+        }
+    }
+
+    record Holder(Map<String, Object> fields, int[] numbers) implements Serializable {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Holder h && fields.equals(h.fields)
+                    && java.util.Arrays.equals(numbers, h.numbers);
+        }
+
+        @Override
+        public int hashCode() {
+            return fields.hashCode();
+        }
+    }
+
     private static boolean javaSerialized(byte[] bytes) {
         for (int i = 0; i + 1 < bytes.length; i++) {
             if (bytes[i] == (byte) 0xAC && bytes[i + 1] == (byte) 0xED) {

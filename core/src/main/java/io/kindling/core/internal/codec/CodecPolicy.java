@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The limits of the {@code java} codec and which classes it may resolve.
  *
  * <p>Classes of the JDK are resolved only from a short list of value and collection packages ({@code java.lang},
- * {@code java.util}, {@code java.util.concurrent}, {@code java.util.concurrent.atomic}, {@code java.time} and its
- * subpackages, {@code java.math}), {@code java.net.URI}, {@code java.lang.invoke.SerializedLambda}, and any
+ * {@code java.util}, {@code java.util.concurrent} with {@code .atomic} and {@code .locks} (a
+ * {@code ConcurrentHashMap}'s serial form holds locks), {@code java.time} and its subpackages, {@code java.math}), {@code java.net.URI}, {@code java.lang.invoke.SerializedLambda}, and any
  * {@code Throwable}: not {@code java.net.URL}, whose {@code hashCode} resolves its host, nor anything else whose
  * decoding has side effects. Kindling's API classes are always allowed; other classes are allowed when
  * {@code allow-packages} is empty or lists their package or a parent.
@@ -27,7 +27,7 @@ public record CodecPolicy(long maxDepth, long maxReferences, long maxArrayLength
         List<String> allowPackages) {
 
     private static final Set<String> JDK_PACKAGES = Set.of("java.lang", "java.util", "java.util.concurrent",
-            "java.util.concurrent.atomic", "java.time", "java.time.chrono", "java.time.format",
+            "java.util.concurrent.atomic", "java.util.concurrent.locks", "java.time", "java.time.chrono", "java.time.format",
             "java.time.temporal", "java.time.zone", "java.math");
     private static final Set<String> JDK_CLASSES = Set.of("java.net.URI", "java.lang.invoke.SerializedLambda");
     private static final List<String> ALWAYS = List.of("io.kindling.api.", "io.kindling.core.SystemTasks");
