@@ -66,8 +66,12 @@ class HostilePayloadTest {
     }
 
     private static void report(String payload, long refusedMillis, long heapBefore, long heapAfter) {
-        System.out.printf("payload %s: refused in %d ms; heap after GC %d MiB (before %d MiB)%n", payload,
-                refusedMillis, heapAfter / MIB, heapBefore / MIB);
+        report(payload, "refused in", refusedMillis, heapBefore, heapAfter);
+    }
+
+    private static void report(String payload, String what, long millis, long heapBefore, long heapAfter) {
+        System.out.printf("payload %s: %s %d ms; heap after GC %d MiB (before %d MiB)%n", payload, what, millis,
+                heapAfter / MIB, heapBefore / MIB);
     }
 
     private static byte[] javaSerialized(Object value) throws Exception {
@@ -167,7 +171,7 @@ class HostilePayloadTest {
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         long heapAfter = target.heapAfterGc();
-        report("93 CALLs of 8 MiB, then disconnect", millis, heapBefore, heapAfter);
+        report("93 CALLs of 8 MiB, then disconnect", "all answered in", millis, heapBefore, heapAfter);
         assertTrue(heapAfter < heapBefore + 64 * MIB, "heap grew from " + heapBefore / MIB + " to "
                 + heapAfter / MIB + " MiB");
         target.assertServes();

@@ -40,6 +40,7 @@ public final class PeerConnection {
 
     private static final System.Logger LOG = System.getLogger(PeerConnection.class.getName());
     private static final int SMALL_FRAME = 1 << 20;
+    private static final int FLUSH_QUEUED_AT = 256 * 1024;
 
     private final NodeRuntime runtime;
     private final Connections owner;
@@ -61,6 +62,8 @@ public final class PeerConnection {
     /** When the timer next looks for expired calls; {@code Long.MAX_VALUE} when it is not set. */
     private final AtomicLong nextExpiry = new AtomicLong(Long.MAX_VALUE);
     private final TaskServer tasks;
+    /** Bytes the reader queued since it last wrote; only the reader touches it. */
+    private int queuedBytes;
     /** Read by one thread at a time: the reader, which {@link TaskServer} may replace (see there). */
     private final FrameInput in;
     private volatile Thread reader;
@@ -288,10 +291,15 @@ public final class PeerConnection {
 
     /**
      * Queues a frame for the reader to write with the others of its batch: it writes when it has read every frame
-     * that arrived. Only for the reader thread.
+     * that arrived, or when 256 KiB are queued. Only for the reader thread.
      */
     void queue(byte[] frame) {
         outbox.add(frame);
+        queuedBytes += frame.length;
+        if (queuedBytes >= FLUSH_QUEUED_AT) {
+            queuedBytes = 0;
+            drain(); // large answers go out at once: what waits for the batch stays small
+        }
     }
 
     /** Queues a frame and makes sure someone writes it, without blocking the calling thread. */
@@ -334,6 +342,7 @@ public final class PeerConnection {
         try {
             while (reader == self) {
                 if (in.buffered() == 0 && !outbox.isEmpty()) {
+                    queuedBytes = 0;
                     drain(); // answer the batch before waiting for more
                 }
                 int length = in.readInt();

@@ -237,6 +237,9 @@ final class TaskServer {
         }
         if (now - lastInline > WATCH_IDLE_NANOS && inlineSince.get() <= 0 || !connection.isOpen()) {
             watching.set(false);
+            if (inlineSince.get() > 0 && connection.isOpen()) {
+                watch(); // an inline run began as the watchdog stood down: it is watched all the same
+            }
             return;
         }
         schedule();
