@@ -1,7 +1,6 @@
 package io.kindling.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.testsupport.ChildProcess;
 import io.kindling.testsupport.Closer;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -67,16 +65,7 @@ class AppVersionTest {
         Path src = Files.createDirectories(dir.resolve("src-" + version).resolve("demo"));
         Path classes = Files.createDirectories(dir.resolve("classes-" + version));
         Files.writeString(src.resolve("VersionMain.java"), MAIN);
-        Process javac = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
-                "--release", "21", "-cp", ChildProcess.testClassPath(), "-d", classes.toString(),
-                src.resolve("VersionMain.java").toString()).redirectErrorStream(true).start();
-        try {
-            String output = new String(javac.getInputStream().readAllBytes());
-            assertTrue(javac.waitFor(60, TimeUnit.SECONDS), "javac did not finish");
-            assertEquals(0, javac.exitValue(), output);
-        } finally {
-            javac.destroyForcibly();
-        }
+        ChildProcess.compile(classes, List.of(src.resolve("VersionMain.java")));
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         if (version != null) {

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,21 +156,13 @@ class CodeVersionTest {
     private Path compile(String build, Map<String, String> sources) throws Exception {
         Path src = Files.createDirectories(dir.resolve(build + "-src").resolve("demo"));
         Path out = Files.createDirectories(dir.resolve(build));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "javac")
-                .toString(), "--release", "21", "-cp", ChildProcess.testClassPath(), "-d", out.toString()));
+        List<Path> files = new ArrayList<>();
         for (Map.Entry<String, String> source : sources.entrySet()) {
             Path file = src.resolve(source.getKey() + ".java");
             Files.writeString(file, source.getValue());
-            command.add(file.toString());
+            files.add(file);
         }
-        Process javac = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            String output = new String(javac.getInputStream().readAllBytes());
-            assertTrue(javac.waitFor(60, TimeUnit.SECONDS), "javac did not finish");
-            assertEquals(0, javac.exitValue(), output);
-        } finally {
-            javac.destroyForcibly();
-        }
+        ChildProcess.compile(out, files);
         return out;
     }
 }

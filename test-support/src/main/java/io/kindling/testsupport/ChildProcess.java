@@ -84,6 +84,31 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
+     * Compiles sources against the test's class path ({@link #testClassPath()}) for Java 21, with the JDK this JVM
+     * runs on, as a test that needs two builds of the same class does.
+     *
+     * @param out the directory for the classes
+     * @param sources the source files
+     * @throws IOException if javac cannot start
+     * @throws InterruptedException if interrupted
+     * @throws AssertionError with javac's output if it fails or takes over a minute
+     */
+    public static void compile(Path out, List<Path> sources) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "javac")
+                .toString(), "--release", "21", "-cp", testClassPath(), "-d", out.toString()));
+        sources.forEach(source -> command.add(source.toString()));
+        Process javac = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String output = new String(javac.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!javac.waitFor(60, TimeUnit.SECONDS) || javac.exitValue() != 0) {
+                throw new AssertionError("javac failed:\n" + output);
+            }
+        } finally {
+            javac.destroyForcibly();
+        }
+    }
+
+    /**
      * The class path a child JVM of a test runs on: the system property {@code kindling.test.classpath}, which
      * Kindling's build sets to the module's test class path (test classes, classes, test dependencies), else this
      * JVM's class path.
