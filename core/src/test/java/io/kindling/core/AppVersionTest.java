@@ -52,6 +52,31 @@ class AppVersionTest {
         assertEquals("VERSION none", run(unversioned, List.of()), "no version found: no attribute");
     }
 
+    @Test
+    void theMainModulesVersion() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("modular-src"));
+        Files.createDirectories(src.resolve("demo"));
+        Files.writeString(src.resolve("module-info.java"), "module demo.app { requires io.kindling.core; }");
+        Files.writeString(src.resolve("demo/VersionMain.java"), MAIN);
+        Path classes = Files.createDirectories(dir.resolve("modular-classes"));
+        String kindling = kindlingModulePath();
+        ChildProcess.compile(classes, List.of(src.resolve("module-info.java"), src.resolve("demo/VersionMain.java")),
+                List.of("--module-version", "6.1.0", "--module-path", kindling));
+        ChildProcess child = closer.add(ChildProcess.start("modular", List.of(Path.of(System.getProperty(
+                "java.home"), "bin", "java").toString(), "--module-path", kindling + File.pathSeparator + classes,
+                "-m", "demo.app/demo.VersionMain"), Map.of()));
+        assertEquals("VERSION 6.1.0", child.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("VERSION ")),
+                "java -m: the main module's version");
+    }
+
+    /** Kindling's api and core from the test class path, as a module path. */
+    private static String kindlingModulePath() {
+        return java.util.Arrays.stream(ChildProcess.testClassPath().split(File.pathSeparator))
+                .filter(entry -> entry.matches(".*[/\\\\](api|core)[/\\\\]target[/\\\\]classes[/\\\\]?")
+                        || entry.matches(".*kindling-(api|core)-[^/\\\\]*\\.jar"))
+                .reduce((a, b) -> a + File.pathSeparator + b).orElseThrow();
+    }
+
     private String run(Path jar, List<String> options) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
                 "java").toString(), "-XX:TieredStopAtLevel=1"));

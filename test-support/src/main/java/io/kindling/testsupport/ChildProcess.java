@@ -94,8 +94,25 @@ public final class ChildProcess implements AutoCloseable {
      * @throws AssertionError with javac's output if it fails or takes over a minute
      */
     public static void compile(Path out, List<Path> sources) throws IOException, InterruptedException {
+        compile(out, sources, List.of("-cp", testClassPath()));
+    }
+
+    /**
+     * Compiles sources for Java 21 with other javac options instead of the test's class path (a module path, a
+     * module version).
+     *
+     * @param out the directory for the classes
+     * @param sources the source files
+     * @param options javac options
+     * @throws IOException if javac cannot start
+     * @throws InterruptedException if interrupted
+     * @throws AssertionError with javac's output if it fails or takes over a minute
+     */
+    public static void compile(Path out, List<Path> sources, List<String> options) throws IOException,
+            InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "javac")
-                .toString(), "--release", "21", "-cp", testClassPath(), "-d", out.toString()));
+                .toString(), "--release", "21", "-d", out.toString()));
+        command.addAll(options);
         sources.forEach(source -> command.add(source.toString()));
         Process javac = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
