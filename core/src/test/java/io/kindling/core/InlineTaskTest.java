@@ -1,11 +1,14 @@
 package io.kindling.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
 import io.kindling.api.RemoteCallable;
+import io.kindling.api.RpcTimeoutException;
+import io.kindling.testsupport.Await;
 import io.kindling.testsupport.Closer;
 import java.time.Duration;
 import java.util.List;
@@ -72,5 +75,44 @@ class InlineTaskTest {
         for (int i = 0; i < 50; i++) {
             assertEquals("virtual", a.call(peer, threadName(), TIMEOUT), "a class that blocked stays off the reader");
         }
+    }
+
+    /** How long {@link #interruptible()} sleeps, in ms, and whether a sleep of it was interrupted. */
+    static final AtomicLong LONG_SLEEP = new AtomicLong();
+    static final java.util.concurrent.atomic.AtomicBoolean INTERRUPTED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    static RemoteCallable<String> interruptible() {
+        return () -> {
+            long sleep = LONG_SLEEP.get();
+            if (sleep > 0) {
+                try {
+                    Thread.sleep(sleep);
+                } catch (InterruptedException e) {
+                    INTERRUPTED.set(true);
+                    throw e;
+                }
+            }
+            Thread thread = Thread.currentThread();
+            return thread.isVirtual() ? "virtual" : thread.getName();
+        };
+    }
+
+    @Test
+    void aTimeoutStopsATaskWhoseReaderWasReplaced() throws Exception {
+        KindlingNode a = closer.add(KindlingNode.builder().name("cancel-a@127.0.0.1").cookie("inline").start());
+        KindlingNode b = closer.add(KindlingNode.builder().name("cancel-b@127.0.0.1").cookie("inline").start());
+        NodeName peer = a.connect(b.address());
+        LONG_SLEEP.set(0);
+        String name = "";
+        for (int i = 0; i < 100 && !name.startsWith("kindling-read-"); i++) {
+            name = a.call(peer, interruptible(), TIMEOUT);
+        }
+        assertTrue(name.startsWith("kindling-read-"), "after quick runs it runs on the reader: " + name);
+        LONG_SLEEP.set(60_000);
+        INTERRUPTED.set(false);
+        assertThrows(RpcTimeoutException.class, () -> a.call(peer, interruptible(), Duration.ofMillis(500)));
+        Await.until("the task, displaced from the reader, is interrupted by the caller's CANCEL",
+                Duration.ofSeconds(10), INTERRUPTED::get);
+        assertEquals(3, a.call(peer, () -> 1 + 2, TIMEOUT));
     }
 }
