@@ -17,8 +17,9 @@ import java.util.HexFormat;
  *
  * <p>For a serializable lambda: its implementation method's class, name and descriptor, and the
  * {@linkplain ClassFile fingerprint of that method's code}. For a task class: its name and a SHA-256 of its class
- * file. Methods of the JDK's own classes (a method reference such as {@code Integer::parseInt}) and classes with
- * no class file to read are not fingerprinted: their digest is empty.
+ * file. Methods of the JDK's own classes (a method reference such as {@code Integer::parseInt}), the tasks of
+ * Kindling's own packages ({@code SystemTasks}, the region query) and classes with no class file to read are not
+ * fingerprinted: their digest is empty.
  *
  * <p>The wire form ({@link #bytes()}) is: modified-UTF-8 class, method and descriptor (method and descriptor empty
  * for a class), one byte digest length, the digest (the first 16 bytes of the SHA-256).
@@ -121,11 +122,28 @@ public record CodeFingerprint(String className, String method, String descriptor
         return new CodeFingerprint(implName, lambda.getImplMethodName(), lambda.getImplMethodSignature(), digest);
     }
 
-    /** The JDK's own classes keep their contracts across versions; they are not fingerprinted. */
+    /**
+     * The JDK's classes, and the tasks Kindling's own modules send each other (such as {@code SystemTasks} and the
+     * region query), keep their contracts across versions: they are not fingerprinted, so that nodes of two Kindling
+     * versions still answer each other during an upgrade.
+     */
     private static boolean isJdk(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
-        return loader == null || loader == ClassLoader.getPlatformClassLoader();
+        if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
+            return true;
+        }
+        String name = type.getName();
+        for (String prefix : KINDLING_PACKAGES) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
+
+    /** The packages of Kindling's modules whose tasks travel between nodes. */
+    private static final java.util.List<String> KINDLING_PACKAGES = java.util.List.of("io.kindling.api.",
+            "io.kindling.core.", "io.kindling.rpc.region.", "io.kindling.testing.");
 
     private static byte[] classFile(Class<?> type) {
         Class<?> top = type;
