@@ -160,12 +160,6 @@ public final class KindlingNode implements Node {
 
     @Override
     public <T> T call(NodeName node, RemoteCallable<T> task, Duration timeout) {
-        PeerConnection connection = node.equals(name) ? null : connections.active(node);
-        if (connection != null) {
-            Durations.requirePositive(timeout, "timeout");
-            Objects.requireNonNull(task, "task");
-            return Futures.awaitDeadlined(connection.call(task, timeout), "Call to " + node);
-        }
         return Futures.awaitTimed(callAsync(node, task, timeout), timeout, "Call to " + node,
                 () -> new RpcTimeoutException(node, timeout, "Call"));
     }

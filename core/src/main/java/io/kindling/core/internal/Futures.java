@@ -68,7 +68,7 @@ public final class Futures {
 
     /**
      * Waits for a future that completes by its own timer within {@code timeout}: waits that plus
-     * {@link #SAFETY_MARGIN}.
+     * {@link #SAFETY_MARGIN}; a {@link Deadlined} one, as long as it takes.
      *
      * @param future the future
      * @param timeout the future's own timeout
@@ -79,21 +79,24 @@ public final class Futures {
      */
     public static <T> T awaitTimed(CompletableFuture<T> future, Duration timeout, String what,
             Supplier<? extends RuntimeException> onTimeout) {
+        if (future instanceof Deadlined) {
+            return awaitDeadlined(future, what);
+        }
         return await(future, timeout.plus(SAFETY_MARGIN), what, onTimeout);
     }
 
     /**
-     * Waits for a future that its producer completes by a deadline of its own (a call on a connection: the
-     * connection's expiry sweep fails it at its timeout, and closing the connection fails it): waits without a
-     * timer of its own, which on a virtual thread saves scheduling and cancelling one per call.
-     *
-     * @param future the future
-     * @param what what is awaited, for messages
-     * @param <T> the result type
-     * @return the result
-     * @throws KindlingException the failure, interrupt or cancellation, as {@link #await} maps them
+     * A future its producer completes by a deadline of its own, and fails when what it waits on goes away (a call
+     * on a connection: the connection's expiry sweep, and closing the connection): waiting on it needs no timer.
      */
-    public static <T> T awaitDeadlined(CompletableFuture<T> future, String what) {
+    public interface Deadlined {
+    }
+
+    /**
+     * Waits for a {@link Deadlined} future without a timer of its own, which on a virtual thread saves scheduling
+     * and cancelling one per call.
+     */
+    private static <T> T awaitDeadlined(CompletableFuture<T> future, String what) {
         try {
             return future.get();
         } catch (InterruptedException | ExecutionException | CancellationException e) {

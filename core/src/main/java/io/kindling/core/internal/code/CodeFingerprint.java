@@ -92,7 +92,8 @@ public record CodeFingerprint(String className, String method, String descriptor
      * @param length its length
      */
     public static boolean matches(Object task, byte[] bytes, int offset, int length) {
-        return Arrays.equals(bytesOf(task), 0, bytesOf(task).length, bytes, offset, offset + length);
+        byte[] ours = bytesOf(task);
+        return Arrays.equals(ours, 0, ours.length, bytes, offset, offset + length);
     }
 
     private static CodeFingerprint compute(Object task) {

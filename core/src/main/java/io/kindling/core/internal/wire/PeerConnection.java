@@ -7,7 +7,6 @@ import io.kindling.api.NodeName;
 import io.kindling.api.RemoteCallable;
 import io.kindling.api.RemoteExecutionException;
 import io.kindling.api.RemoteRunnable;
-import io.kindling.api.RpcTimeoutException;
 import io.kindling.api.spi.Transport;
 import io.kindling.core.internal.NodeRuntime;
 import java.io.BufferedInputStream;
@@ -58,9 +57,7 @@ public final class PeerConnection {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong ids = new AtomicLong();
-    private final PendingCalls<Outgoing> pending = new PendingCalls<>();
-    /** When the timer next looks for expired calls; {@code Long.MAX_VALUE} when it is not set. */
-    private final AtomicLong nextExpiry = new AtomicLong(Long.MAX_VALUE);
+    private final PendingCalls pending;
     private final TaskServer tasks;
     /** Bytes the reader queued since it last wrote; only the reader touches it. */
     private int queuedBytes;
@@ -87,6 +84,11 @@ public final class PeerConnection {
         this.out = new BufferedOutputStream(transport.output(), 64 * 1024);
         this.in = new FrameInput(transport.input());
         this.tasks = new TaskServer(this, runtime, this.peer, maxTasks);
+        this.pending = new PendingCalls(this.peer, runtime.scheduler(), id -> {
+            if (isOpen()) {
+                enqueue(Frames.control(Frames.CANCEL, id));
+            }
+        });
     }
 
     void start() {
@@ -134,15 +136,7 @@ public final class PeerConnection {
         } catch (KindlingException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Outgoing result = new Outgoing(id, timeout, "Call", true);
-        pending.put(result);
-        expireAt(result.deadline);
-        if (closed.get()) {
-            result.completeExceptionally(new NodeDownException(peer, "connection closed"));
-        } else {
-            send(frame);
-        }
-        return (CompletableFuture<T>) result;
+        return (CompletableFuture<T>) launch(pending.open(id, timeout, "Call", true), frame);
     }
 
     /**
@@ -174,103 +168,17 @@ public final class PeerConnection {
     public CompletableFuture<Duration> ping(Duration timeout) {
         long id = ids.incrementAndGet();
         long started = System.nanoTime();
-        Outgoing pong = new Outgoing(id, timeout, "Ping", false);
-        pending.put(pong);
-        expireAt(pong.deadline);
+        return launch(pending.open(id, timeout, "Ping", false), Frames.control(Frames.PING, id)).thenApply(v -> Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Sends the frame of a registered call, or fails the call when the connection is closed. */
+    private PendingCalls.Call launch(PendingCalls.Call call, byte[] frame) {
         if (closed.get()) {
-            pong.completeExceptionally(new NodeDownException(peer, "connection closed"));
+            call.completeExceptionally(new NodeDownException(peer, "connection closed"));
         } else {
-            send(Frames.control(Frames.PING, id));
+            send(frame);
         }
-        return pong.thenApply(v -> Duration.ofNanos(System.nanoTime() - started));
-    }
-
-    /**
-     * A call or ping awaiting its answer. Whoever ends it first wins: the answer (the reader removes it from
-     * {@code pending} first), the timeout, a cancel by the caller, or the connection closing. When the caller's
-     * side ends a call still pending, the peer is told to stop the task.
-     */
-    private final class Outgoing extends CompletableFuture<Object> implements PendingCalls.Entry {
-        final long id;
-        final long deadline;
-        final Duration timeout;
-        final String what;
-        final boolean cancelRemotely;
-
-        @Override
-        public long id() {
-            return id;
-        }
-
-        Outgoing(long id, Duration timeout, String what, boolean cancelRemotely) {
-            this.id = id;
-            this.timeout = timeout;
-            this.deadline = System.nanoTime() + timeout.toNanos();
-            this.what = what;
-            this.cancelRemotely = cancelRemotely;
-        }
-
-        @Override
-        public boolean completeExceptionally(Throwable error) {
-            boolean done = super.completeExceptionally(error);
-            abandoned();
-            return done;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterrupt) {
-            boolean done = super.cancel(mayInterrupt);
-            abandoned();
-            return done;
-        }
-
-        @Override
-        public boolean complete(Object value) {
-            boolean done = super.complete(value);
-            abandoned();
-            return done;
-        }
-
-        private void abandoned() {
-            if (pending.remove(this) && cancelRemotely && isOpen()) {
-                enqueue(Frames.control(Frames.CANCEL, id));
-            }
-        }
-    }
-
-    /** Makes sure the timer looks for expired calls by {@code deadline}; one timer task at a time. */
-    private void expireAt(long deadline) {
-        while (true) {
-            long next = nextExpiry.get();
-            if (next <= deadline) {
-                return;
-            }
-            if (nextExpiry.compareAndSet(next, deadline)) {
-                try {
-                    runtime.scheduler().schedule(this::expire, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    // the node is closing; close() fails what is pending
-                }
-                return;
-            }
-        }
-    }
-
-    /** Fails the calls whose time ran out and sets the timer for the next deadline. */
-    private void expire() {
-        long now = System.nanoTime();
-        long earliest = Long.MAX_VALUE;
-        nextExpiry.set(Long.MAX_VALUE);
-        for (Outgoing call : pending.values()) {
-            if (call.deadline - now <= 0) {
-                call.completeExceptionally(new RpcTimeoutException(peer, call.timeout, call.what));
-            } else {
-                earliest = Math.min(earliest, call.deadline);
-            }
-        }
-        if (earliest != Long.MAX_VALUE && !closed.get()) {
-            expireAt(earliest);
-        }
+        return call;
     }
 
     // ---- writing ----
@@ -405,14 +313,14 @@ public final class PeerConnection {
             }
             case Frames.REFUSED -> {
                 requireLength(type, body, 9);
-                Outgoing call = pending.remove(Frames.readLong(body, 0));
+                PendingCalls.Call call = pending.remove(Frames.readLong(body, 0));
                 if (call != null) {
                     call.completeExceptionally(Frames.readRefusal(body, peer));
                 }
             }
             case Frames.RESULT -> {
                 requireLength(type, body, 8);
-                Outgoing call = pending.remove(Frames.readLong(body, 0));
+                PendingCalls.Call call = pending.remove(Frames.readLong(body, 0));
                 if (call != null) {
                     try {
                         call.complete(runtime.codec().decode(body, 8, body.length - 8, runtime.classLoader()));
@@ -424,7 +332,7 @@ public final class PeerConnection {
             }
             case Frames.FAILURE -> {
                 requireLength(type, body, 12);
-                Outgoing call = pending.remove(Frames.readLong(body, 0));
+                PendingCalls.Call call = pending.remove(Frames.readLong(body, 0));
                 if (call != null) {
                     call.completeExceptionally(new RemoteExecutionException(peer, decodeFailure(body)));
                 }
@@ -442,7 +350,7 @@ public final class PeerConnection {
             }
             case Frames.PONG -> {
                 requireLength(type, body, 8);
-                Outgoing ping = pending.remove(Frames.readLong(body, 0));
+                PendingCalls.Call ping = pending.remove(Frames.readLong(body, 0));
                 if (ping != null) {
                     ping.complete(Boolean.TRUE);
                 }
@@ -515,9 +423,7 @@ public final class PeerConnection {
             // closing anyway
         }
         NodeDownException down = new NodeDownException(peer, reason);
-        for (Outgoing call : pending.values()) {
-            call.completeExceptionally(down);
-        }
+        pending.failAll(down);
         tasks.closeAll();
         outbox.clear();
         owner.connectionClosed(this, reason);

@@ -1,50 +1,132 @@
 package io.kindling.core.internal.wire;
 
+import io.kindling.api.NodeName;
+import io.kindling.api.RpcTimeoutException;
+import io.kindling.core.internal.Futures;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongConsumer;
 
 /**
- * The calls and pings of one connection awaiting their answer, by id. Ids come from a counter, so a slot array
- * indexed by the id's low bits holds them without hashing or a shared size counter; an id whose slot is taken
- * (more than {@value #SLOTS} outstanding) goes to an overflow map.
+ * The calls and pings of one connection awaiting their answer: their table by id, and their deadlines.
+ *
+ * <p>Ids come from a counter, so a slot array indexed by the id's low bits holds the calls without hashing or a
+ * shared size counter; an id whose slot is taken (more than {@value #SLOTS} outstanding) goes to an overflow map.
+ * Timeouts need no timer task per call: one expiry sweep on the node's timer is set for the earliest deadline.
  *
  * <p>Internal: not part of Kindling's API.
- *
- * @param <E> the entries
  */
-final class PendingCalls<E extends PendingCalls.Entry> {
-
-    /** An entry knows its id. */
-    interface Entry {
-        long id();
-    }
+final class PendingCalls {
 
     static final int SLOTS = 4096;
-    private final AtomicReferenceArray<E> slots = new AtomicReferenceArray<>(SLOTS);
-    private final Map<Long, E> overflow = new ConcurrentHashMap<>();
 
-    void put(E entry) {
-        if (!slots.compareAndSet(slot(entry.id()), null, entry)) {
-            overflow.put(entry.id(), entry);
+    private final NodeName peer;
+    private final ScheduledExecutorService timer;
+    private final LongConsumer cancelRemotely;
+    private final AtomicReferenceArray<Call> slots = new AtomicReferenceArray<>(SLOTS);
+    private final Map<Long, Call> overflow = new ConcurrentHashMap<>();
+    /** When the timer next looks for expired calls; {@code Long.MAX_VALUE} when it is not set. */
+    private final AtomicLong nextExpiry = new AtomicLong(Long.MAX_VALUE);
+
+    /**
+     * @param peer the peer, for timeout messages
+     * @param timer the node's timer
+     * @param cancelRemotely tells the peer to stop the task of a call id (when the connection is still open)
+     */
+    PendingCalls(NodeName peer, ScheduledExecutorService timer, LongConsumer cancelRemotely) {
+        this.peer = peer;
+        this.timer = timer;
+        this.cancelRemotely = cancelRemotely;
+    }
+
+    /**
+     * A call or ping awaiting its answer. Whoever ends it first wins: the answer (the reader removes it from the
+     * table first), the timeout, a cancel by the caller, or the connection closing. When the caller's side ends a
+     * call still pending, the peer is told to stop the task. It completes by its own deadline, so waiting on it
+     * needs no timer ({@link Futures.Deadlined}).
+     */
+    final class Call extends CompletableFuture<Object> implements Futures.Deadlined {
+        final long id;
+        final long deadline;
+        final Duration timeout;
+        final String what;
+        final boolean remoteTask;
+
+        private Call(long id, Duration timeout, String what, boolean remoteTask) {
+            this.id = id;
+            this.timeout = timeout;
+            this.deadline = System.nanoTime() + timeout.toNanos();
+            this.what = what;
+            this.remoteTask = remoteTask;
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable error) {
+            boolean done = super.completeExceptionally(error);
+            abandoned();
+            return done;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterrupt) {
+            boolean done = super.cancel(mayInterrupt);
+            abandoned();
+            return done;
+        }
+
+        @Override
+        public boolean complete(Object value) {
+            boolean done = super.complete(value);
+            abandoned();
+            return done;
+        }
+
+        private void abandoned() {
+            if (remove(this) && remoteTask) {
+                cancelRemotely.accept(id);
+            }
         }
     }
 
-    /** {@return the entry of that id, removed, or {@code null}} */
-    E remove(long id) {
+    /**
+     * Registers a call and sets its deadline.
+     *
+     * @param id its id
+     * @param timeout how long until it fails with {@link RpcTimeoutException}
+     * @param what "Call" or "Ping", for the timeout's message
+     * @param remoteTask whether a task runs for it on the peer, to be stopped when the caller gives up
+     * @return the call
+     */
+    Call open(long id, Duration timeout, String what, boolean remoteTask) {
+        Call call = new Call(id, timeout, what, remoteTask);
+        if (!slots.compareAndSet(slot(id), null, call)) {
+            overflow.put(id, call);
+        }
+        expireAt(call.deadline);
+        return call;
+    }
+
+    /** {@return the call of that id, removed, or {@code null}} */
+    Call remove(long id) {
         int slot = slot(id);
-        E entry = slots.get(slot);
-        if (entry != null && entry.id() == id && slots.compareAndSet(slot, entry, null)) {
-            return entry;
+        Call call = slots.get(slot);
+        if (call != null && call.id == id && slots.compareAndSet(slot, call, null)) {
+            return call;
         }
         return overflow.isEmpty() ? null : overflow.remove(id);
     }
 
-    /** {@return whether this entry was still there, now removed} */
-    boolean remove(E entry) {
-        return slots.compareAndSet(slot(entry.id()), entry, null) || overflow.remove(entry.id(), entry);
+    private boolean remove(Call call) {
+        return slots.compareAndSet(slot(call.id), call, null) || overflow.remove(call.id, call);
     }
 
     /** {@return whether none is pending; scans, so for timers, not for every call} */
@@ -60,16 +142,61 @@ final class PendingCalls<E extends PendingCalls.Entry> {
         return true;
     }
 
-    /** {@return the pending entries now; scans} */
-    List<E> values() {
-        List<E> all = new ArrayList<>(overflow.values());
+    /**
+     * Fails every pending call.
+     *
+     * @param error what they fail with
+     */
+    void failAll(Throwable error) {
+        for (Call call : values()) {
+            call.completeExceptionally(error);
+        }
+    }
+
+    private List<Call> values() {
+        List<Call> all = new ArrayList<>(overflow.values());
         for (int i = 0; i < SLOTS; i++) {
-            E entry = slots.get(i);
-            if (entry != null) {
-                all.add(entry);
+            Call call = slots.get(i);
+            if (call != null) {
+                all.add(call);
             }
         }
         return all;
+    }
+
+    /** Makes sure the timer looks for expired calls by {@code deadline}; one timer task at a time. */
+    private void expireAt(long deadline) {
+        while (true) {
+            long next = nextExpiry.get();
+            if (next <= deadline) {
+                return;
+            }
+            if (nextExpiry.compareAndSet(next, deadline)) {
+                try {
+                    timer.schedule(this::expire, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException e) {
+                    // the node is closing; closing the connection fails what is pending
+                }
+                return;
+            }
+        }
+    }
+
+    /** Fails the calls whose time ran out and sets the timer for the next deadline. */
+    private void expire() {
+        long now = System.nanoTime();
+        long earliest = Long.MAX_VALUE;
+        nextExpiry.set(Long.MAX_VALUE);
+        for (Call call : values()) {
+            if (call.deadline - now <= 0) {
+                call.completeExceptionally(new RpcTimeoutException(peer, call.timeout, call.what));
+            } else {
+                earliest = Math.min(earliest, call.deadline);
+            }
+        }
+        if (earliest != Long.MAX_VALUE) {
+            expireAt(earliest);
+        }
     }
 
     private static int slot(long id) {
