@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.LongAdder;
  * shape, p50 and p99; run it under {@code taskset -c 0} for the one-CPU figure, as {@code run-rpc} does.
  * {@code --mode tput}: calls per second with 1, 8 and 64 concurrent callers, each shape. Each line is one figure;
  * the last lines compare Kindling with Erlang per shape. {@code --quick} runs short phases (a smoke test, not a
- * measurement); {@code --shape NAME} measures one shape only.
+ * measurement); {@code --shape NAME} measures one shape only; {@code --callers 8,64} sets the caller counts;
+ * {@code --no-erlang} skips Erlang (for profiling Kindling alone; the run then prints no ratios).
  */
 public final class RpcBenchmark {
 
@@ -64,6 +65,11 @@ public final class RpcBenchmark {
         int shapeAt = options.indexOf("--shape");
         List<String> shapes = shapeAt >= 0 && shapeAt + 1 < options.size() ? List.of(options.get(shapeAt + 1))
                 : SHAPES;
+        int callersAt = options.indexOf("--callers");
+        int[] callerCounts = callersAt >= 0 && callersAt + 1 < options.size()
+                ? Arrays.stream(options.get(callersAt + 1).split(",")).mapToInt(Integer::parseInt).toArray()
+                : CALLERS;
+        boolean withErlang = !options.contains("--no-erlang");
         if (!mode.equals("rtt") && !mode.equals("tput")) {
             throw new IllegalArgumentException("--mode must be rtt or tput, not " + mode);
         }
@@ -100,7 +106,7 @@ public final class RpcBenchmark {
                 }
             } else {
                 for (String shape : shapes) {
-                    for (int callers : CALLERS) {
+                    for (int callers : callerCounts) {
                         throughput(node, peer, task(shape), callers, phase); // warm this level
                         double rate = throughput(node, peer, task(shape), callers, phase);
                         print("tput   kindling %-6s %2d callers calls_per_s=%.0f", shape, callers, rate);
@@ -113,6 +119,9 @@ public final class RpcBenchmark {
             if (!server.waitFor(10, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
             }
+        }
+        if (!withErlang) {
+            return;
         }
         Map<String, Double> erlang = ErlangRpc.run(mode, quick ? 2_000 : samples, phase);
         for (Map.Entry<String, Double> figure : kindling.entrySet()) {
