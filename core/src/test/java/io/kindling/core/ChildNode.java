@@ -24,10 +24,25 @@ final class ChildNode implements AutoCloseable {
 
     /** Starts a child node named {@code name@127.0.0.1} with the given extra settings. */
     static ChildNode start(String name, String cookie, String... settings) throws Exception {
+        return start(0, name, cookie, settings);
+    }
+
+    /**
+     * Starts a child node whose process may open at most {@code maxFiles} files ({@code ulimit -n}); 0 leaves the
+     * limit as it is.
+     */
+    static ChildNode start(int maxFiles, String name, String cookie, String... settings) throws Exception {
         NodeName nodeName = NodeName.of(name, "127.0.0.1");
         List<String> arguments = new ArrayList<>(List.of("kindling.node.name=" + nodeName, "kindling.cookie=" + cookie));
         arguments.addAll(List.of(settings));
-        ChildProcess child = ChildProcess.java(name, TestNodeMain.class, arguments);
+        List<String> command = ChildProcess.javaCommand(TestNodeMain.class, arguments);
+        if (maxFiles > 0) {
+            List<String> wrapped = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + maxFiles + " && exec \"$@\"",
+                    "bash"));
+            wrapped.addAll(command);
+            command = wrapped;
+        }
+        ChildProcess child = ChildProcess.start(name, command, java.util.Map.of());
         try {
             String ready = child.awaitLine(BOOT_TIMEOUT, line -> line.startsWith("READY "));
             return new ChildNode(child, new NodeAddress(nodeName, nodeName.host(),

@@ -104,7 +104,7 @@ class ConfigAndPluginsTest {
     void cookieFileIsCreatedOwnerOnlyAndRefusedWhenOthersCanReadIt() throws Exception {
         Path file = dir.resolve("sub").resolve("cookie");
         byte[] created = Cookies.readOrCreate(file);
-        assertEquals(32, created.length);
+        assertEquals(32, java.util.Base64.getUrlDecoder().decode(created).length, "32 random bytes, base64url");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals(new String(created), new String(Cookies.readOrCreate(file)), "read back, not regenerated");
 

@@ -60,4 +60,14 @@ final class HostileTasks {
     static RemoteCallable<Integer> length(byte[] bytes) {
         return () -> bytes.length;
     }
+
+    /** {@return the live threads of the node that runs it} */
+    static RemoteCallable<Integer> threads() {
+        return () -> Thread.getAllStackTraces().size();
+    }
+
+    /** {@return the port the node that runs it listens on: which of two same-named nodes answered} */
+    static RemoteCallable<Integer> port() {
+        return () -> KindlingNode.current().orElseThrow().address().port();
+    }
 }

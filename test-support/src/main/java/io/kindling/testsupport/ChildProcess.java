@@ -76,11 +76,22 @@ public final class ChildProcess implements AutoCloseable {
      * @throws IOException if it cannot start
      */
     public static ChildProcess java(String label, Class<?> mainClass, List<String> arguments) throws IOException {
+        return start(label, javaCommand(mainClass, arguments), Map.of());
+    }
+
+    /**
+     * The command {@link #java} runs, for a test that wraps it (in {@code bash -c "ulimit …; exec …"}, say).
+     *
+     * @param mainClass the class whose {@code main} runs
+     * @param arguments its arguments
+     * @return the command
+     */
+    public static List<String> javaCommand(Class<?> mainClass, List<String> arguments) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", testClassPath(),
                 mainClass.getName()));
         command.addAll(arguments);
-        return start(label, command, Map.of());
+        return command;
     }
 
     /**

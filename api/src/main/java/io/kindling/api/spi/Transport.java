@@ -68,5 +68,28 @@ public interface Transport extends AutoCloseable {
 
         /** {@return the remote end, for log lines} */
         SocketAddress remoteAddress();
+
+        /**
+         * Bytes that identify this connection's secure channel, the same at both ends and different on any other
+         * connection: the handshake's cookie proofs cover them, so a proof made on one connection is worthless on
+         * another (channel binding). TLS returns both certificates' hashes; a relay that terminates TLS presents
+         * other certificates on each side, and its proofs fail.
+         *
+         * @return the binding; the default, for transports without a secure channel (plain TCP), is empty
+         */
+        default byte[] channelBinding() {
+            return new byte[0];
+        }
+
+        /**
+         * Checks that the peer, authenticated by the handshake, may use the node name it claims: a transport that
+         * knows the peer's identity (a TLS certificate) refuses a name its identity does not cover.
+         *
+         * @param claimed the name the peer claims
+         * @throws io.kindling.api.HandshakeException if the peer's identity does not allow that name; the message
+         *     says what the identity covers. The default accepts every name.
+         */
+        default void checkPeerName(io.kindling.api.NodeName claimed) {
+        }
     }
 }

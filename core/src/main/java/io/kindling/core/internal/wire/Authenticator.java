@@ -26,22 +26,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Authenticator {
 
     private static final System.Logger LOG = System.getLogger(Authenticator.class.getName());
+    /** Failed incoming handshakes: anyone who can reach the port can cause them. */
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
 
     private final NodeName self;
-    private final byte[] cookie;
+    /** The cookie's key ({@link Cookies#key}), which the proofs use. */
+    private final byte[] key;
     private final long incarnation;
     private final NodeAttributes attributes;
     private final Duration handshakeTimeout;
+    /** How long a dialer that failed to prove the cookie waits for its refusal: slows down online guessing. */
+    private final Duration failureDelay;
     private final ScheduledExecutorService scheduler;
 
     /** Decides, when a HELLO arrives, whether this attempt goes on; told when an attempt it let on fails. */
     interface Arbiter {
         /**
          * @param peer the dialing node
+         * @param incarnation the incarnation it announces
          * @return {@link Handshake#STATUS_OK} to go on, {@link Handshake#STATUS_SIMULTANEOUS} when this node's
          *     own dial wins
+         * @throws HandshakeException to refuse the dialer; the message goes back to it
          */
-        int onHello(NodeName peer);
+        int onHello(NodeName peer, long incarnation);
 
         /**
          * The attempt ended without a connection, after {@link #onHello} let it on.
@@ -63,9 +70,10 @@ final class Authenticator {
     }
 
     Authenticator(NodeName self, byte[] cookie, long incarnation, NodeAttributes attributes,
-            Duration handshakeTimeout, ScheduledExecutorService scheduler) {
+            Duration handshakeTimeout, Duration failureDelay, ScheduledExecutorService scheduler) {
         this.self = self;
-        this.cookie = cookie;
+        this.key = Cookies.key(cookie);
+        this.failureDelay = failureDelay;
         this.incarnation = incarnation;
         this.attributes = attributes;
         this.handshakeTimeout = handshakeTimeout;
@@ -101,10 +109,13 @@ final class Authenticator {
                 throw new HandshakeException("Dialed node " + target.name() + " at " + where + ", but "
                         + challenge.acceptor() + " answered");
             }
-            byte[] ours = Handshake.proof(cookie, "dialer", self, target.name(), ourNonce, challenge.nonce());
+            raw.checkPeerName(target.name());
+            byte[] binding = raw.channelBinding();
+            byte[] ours = Handshake.proof(key, "dialer", self, target.name(), ourNonce, challenge.nonce(), binding);
             Handshake.writeProof(raw.output(), ours, attributes);
             var accept = Handshake.readAccept(raw.input(), target.name(), where);
-            byte[] theirs = Handshake.proof(cookie, "acceptor", self, target.name(), ourNonce, challenge.nonce());
+            byte[] theirs = Handshake.proof(key, "acceptor", self, target.name(), ourNonce, challenge.nonce(),
+                    binding);
             if (!Handshake.matches(theirs, accept.getKey())) {
                 throw new AuthenticationException("Node " + target.name() + " at " + where
                         + " could not prove it holds this node's cookie: the two nodes use different cookies");
@@ -146,12 +157,20 @@ final class Authenticator {
                 refusal = "the dialing node has the same name as this node (" + self + ")";
             }
             byte[] ourNonce = Handshake.nonce();
+            int status = Handshake.STATUS_REFUSED;
+            if (refusal == null) {
+                try {
+                    raw.checkPeerName(peer);
+                    status = arbiter.onHello(peer, hello.incarnation());
+                } catch (HandshakeException e) {
+                    refusal = e.getMessage();
+                }
+            }
             if (refusal != null) {
                 Handshake.writeChallenge(raw.output(), new Handshake.Challenge(Handshake.STATUS_REFUSED, refusal,
                         self, incarnation, ourNonce));
                 throw new HandshakeException(refusal);
             }
-            int status = arbiter.onHello(peer);
             letOn = status == Handshake.STATUS_OK;
             Handshake.writeChallenge(raw.output(), new Handshake.Challenge(status, null, self, incarnation,
                     ourNonce));
@@ -160,13 +179,16 @@ final class Authenticator {
                 return null;
             }
             var proof = Handshake.readProof(raw.input());
-            byte[] expected = Handshake.proof(cookie, "dialer", peer, self, hello.nonce(), ourNonce);
+            byte[] binding = raw.channelBinding();
+            byte[] expected = Handshake.proof(key, "dialer", peer, self, hello.nonce(), ourNonce, binding);
             if (!Handshake.matches(expected, proof.getKey())) {
+                deadline.cancel(false);
+                slowDown();
                 Handshake.writeAccept(raw.output(), Handshake.STATUS_BAD_COOKIE, new byte[0], NodeAttributes.empty());
                 throw new AuthenticationException("Refused node " + peer + " connecting from " + from
                         + ": it does not hold this node's cookie");
             }
-            byte[] ours = Handshake.proof(cookie, "acceptor", peer, self, hello.nonce(), ourNonce);
+            byte[] ours = Handshake.proof(key, "acceptor", peer, self, hello.nonce(), ourNonce, binding);
             Handshake.writeAccept(raw.output(), Handshake.STATUS_OK, ours, attributes);
             deadline.cancel(false);
             return new Accepted(new Handshake.Peer(peer, proof.getValue(), hello.incarnation()), hello.listenHost(),
@@ -180,7 +202,7 @@ final class Authenticator {
             }
             refused(raw, from, e.getMessage(), letOn ? arbiter : null, e);
         } catch (AuthenticationException e) {
-            LOG.log(Level.WARNING, e.getMessage());
+            refusals.log(Level.WARNING, e.getMessage());
             refused(raw, from, null, letOn ? arbiter : null, e);
         } catch (IOException | RuntimeException e) {
             String reason = expired.get() ? "handshake did not finish within " + handshakeTimeout.toMillis()
@@ -193,10 +215,24 @@ final class Authenticator {
         return null;
     }
 
+    /**
+     * Holds a failed dialer's answer back for the failure delay. The thread (and the handshake permit of the
+     * dialer's address, see {@link HandshakeGate}) stays taken meanwhile, which is what bounds the guesses one
+     * address can make per second.
+     */
+    private void slowDown() {
+        try {
+            Thread.sleep(failureDelay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void refused(Transport.Connection raw, SocketAddress from, String reason, Arbiter toTell,
             KindlingException error) {
         if (reason != null) {
-            LOG.log(Level.WARNING, "Node " + self + " closed an incoming connection from " + from + ": " + reason);
+            refusals.log(Level.WARNING, "Node " + self + " closed an incoming connection from " + from + ": "
+                    + reason);
         }
         Connections.closeQuietly(raw);
         if (toTell != null) {

@@ -1,6 +1,7 @@
 package io.kindling.core.internal.wire;
 
 import io.kindling.api.AuthenticationException;
+import io.kindling.api.HandshakeException;
 import io.kindling.api.KindlingException;
 import io.kindling.api.NodeAddress;
 import io.kindling.api.NodeAttributes;
@@ -14,6 +15,7 @@ import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.NodeRuntime;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -24,8 +26,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,11 +50,14 @@ public final class Connections {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How much longer than the connect timeout a caller waits on a dial that another thread runs. */
     private static final long CONNECT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long ACCEPT_BACKOFF_MIN_MS = 10;
+    private static final long ACCEPT_BACKOFF_MAX_MS = 1_000;
 
     private final NodeRuntime runtime;
     private final NodeName self;
     private final Transport transport;
     private final Authenticator authenticator;
+    private final HandshakeGate gate;
     private final Listeners<NodeEvent> events;
     private final ExecutorService io;
     private final WireSettings settings;
@@ -76,7 +83,8 @@ public final class Connections {
         this.self = runtime.name();
         this.transport = transport;
         this.authenticator = new Authenticator(self, cookie, RANDOM.nextLong(), attributes,
-                settings.handshakeTimeout(), runtime.scheduler());
+                settings.handshakeTimeout(), settings.failureDelay(), runtime.scheduler());
+        this.gate = new HandshakeGate(self.toString(), settings.maxHandshakes(), settings.maxHandshakesPerSource());
         this.events = events;
         this.settings = settings;
         // Platform threads: busy tasks on every carrier of the virtual threads must not stall the protocol.
@@ -155,26 +163,35 @@ public final class Connections {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new KindlingException("Node " + self + " is closed"));
         }
-        PeerSlot slot = slots.computeIfAbsent(target.name(), unused -> new PeerSlot());
+        PeerSlot slot;
         CompletableFuture<PeerConnection> result;
-        synchronized (slot) {
-            PeerConnection current = slot.active();
-            if (current != null) {
-                return CompletableFuture.completedFuture(current);
+        while (true) {
+            slot = slots.computeIfAbsent(target.name(), unused -> new PeerSlot());
+            synchronized (slot) {
+                if (slot.removed) {
+                    continue; // released between the lookup and the lock: take the new one
+                }
+                PeerConnection current = slot.active();
+                if (current != null) {
+                    return CompletableFuture.completedFuture(current);
+                }
+                if (slot.pending == null) {
+                    slot.pending = new CompletableFuture<>();
+                    slot.dialing = true;
+                    PeerSlot dialSlot = slot;
+                    io.execute(() -> dial(dialSlot, target, timeout));
+                }
+                result = slot.pending;
+                break;
             }
-            if (slot.pending == null) {
-                slot.pending = new CompletableFuture<>();
-                slot.dialing = true;
-                io.execute(() -> dial(slot, target, timeout));
-            }
-            result = slot.pending;
         }
+        PeerSlot waited = slot;
         return result.copy().orTimeout(timeout.toNanos() + CONNECT_SLACK_NANOS, TimeUnit.NANOSECONDS)
                 .exceptionallyCompose(e -> {
                     Throwable cause = Futures.unwrap(e);
                     if (cause instanceof TimeoutException) {
-                        synchronized (slot) {
-                            slot.forgetIfStuck(result);
+                        synchronized (waited) {
+                            waited.forgetIfStuck(result);
                         }
                         return CompletableFuture.failedFuture(new NodeUnreachableException(target.name(),
                                 "Could not connect to node " + target.name() + " at " + target.host() + ":"
@@ -214,6 +231,7 @@ public final class Connections {
                 slot.dialing = false;
                 slot.failIfAbandoned(e);
             }
+            releaseIfIdle(target.name(), slot);
             return;
         }
         knownAddresses.put(peer.name(), target);
@@ -221,18 +239,59 @@ public final class Connections {
         register(slot, connection, true);
     }
 
+    /**
+     * Accepts until the node closes. A failed accept (out of file descriptors, of buffers…) never ends the loop: it
+     * backs off, from {@value #ACCEPT_BACKOFF_MIN_MS} ms doubling to {@value #ACCEPT_BACKOFF_MAX_MS} ms, and tries
+     * again; the first success resets the back-off.
+     */
     private void acceptLoop() {
+        long backoff = ACCEPT_BACKOFF_MIN_MS;
+        long failures = 0;
         while (!closed.get()) {
             Transport.Connection raw;
             try {
                 raw = listener.accept();
-            } catch (IOException e) {
-                if (!closed.get()) {
-                    LOG.log(Level.ERROR, "Node " + self + " stopped accepting connections: " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                if (closed.get()) {
+                    return;
                 }
-                return;
+                if (failures++ == 0) {
+                    LOG.log(Level.ERROR, "Node " + self + " could not accept a connection: " + e.getMessage()
+                            + "; retrying with back-off (the next failures are logged at DEBUG until one succeeds)");
+                } else {
+                    LOG.log(Level.DEBUG, "Accept failed again: " + e.getMessage());
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                backoff = Math.min(ACCEPT_BACKOFF_MAX_MS, backoff * 2);
+                continue;
             }
-            io.execute(() -> accept(raw));
+            if (failures > 0) {
+                LOG.log(Level.INFO, "Node " + self + " accepts connections again after " + failures
+                        + " failed attempts");
+                failures = 0;
+                backoff = ACCEPT_BACKOFF_MIN_MS;
+            }
+            InetAddress source = gate.tryEnter(raw.remoteAddress());
+            if (source == null) {
+                closeQuietly(raw);
+                continue;
+            }
+            try {
+                io.execute(() -> {
+                    try {
+                        accept(raw);
+                    } finally {
+                        gate.exit(source);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                gate.exit(source);
+                closeQuietly(raw);
+            }
         }
     }
 
@@ -240,6 +299,9 @@ public final class Connections {
         Incoming attempt = new Incoming();
         Authenticator.Accepted accepted = authenticator.accept(raw, attempt);
         if (accepted == null) {
+            if (attempt.slot != null) {
+                releaseIfIdle(attempt.peer, attempt.slot);
+            }
             return;
         }
         NodeName peer = accepted.peer().name();
@@ -251,16 +313,43 @@ public final class Connections {
         register(attempt.slot, connection, false);
     }
 
-    /** One incoming attempt's claim on its peer's slot. */
+    /**
+     * One incoming attempt's claim on its peer's slot. A dialer claiming the name of a node this node is connected
+     * to is let on only when the live connection fails to answer a ping within half the handshake timeout (then it
+     * is closed as dead): a cookie holder cannot take over a live node's name, and a node that restarted before its
+     * old connection was noticed dead still gets back in.
+     */
     private final class Incoming implements Authenticator.Arbiter {
         PeerSlot slot;
+        NodeName peer;
 
         @Override
-        public int onHello(NodeName peer) {
-            slot = slots.computeIfAbsent(peer, unused -> new PeerSlot());
-            synchronized (slot) {
-                return slot.onIncoming(self, peer);
+        public int onHello(NodeName peer, long incarnation) {
+            this.peer = peer;
+            PeerConnection live;
+            while (true) {
+                PeerSlot candidate = slots.computeIfAbsent(peer, unused -> new PeerSlot());
+                synchronized (candidate) {
+                    if (candidate.removed) {
+                        continue;
+                    }
+                    live = candidate.active();
+                    if (live == null) {
+                        slot = candidate;
+                        return candidate.onIncoming(self, peer);
+                    }
+                }
+                break;
             }
+            Duration wait = settings.handshakeTimeout().dividedBy(2);
+            if (answers(live, wait)) {
+                throw new HandshakeException("node " + peer + " is already connected to " + self + " (from "
+                        + live.remoteAddress() + ") and answers; a second connection under its name is refused "
+                        + "while that one is alive");
+            }
+            live.close("did not answer a ping within " + wait.toMillis() + " ms while a new connection claimed "
+                    + "its name");
+            return onHello(peer, incarnation);
         }
 
         @Override
@@ -315,6 +404,28 @@ public final class Connections {
                     connection.announced = true;
                     events.emit(new NodeEvent.NodeUp(connection.peer, connection.peerAttributes));
                 }
+            }
+        }
+    }
+
+    private static boolean answers(PeerConnection live, Duration wait) {
+        try {
+            live.ping(wait).get(wait.toNanos() + CONNECT_SLACK_NANOS, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true; // the node is closing: keep what is there
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** Forgets a peer's slot when nothing is left in it: failed handshakes and dials leave no state behind. */
+    private void releaseIfIdle(NodeName peer, PeerSlot slot) {
+        synchronized (slot) {
+            if (!slot.removed && slot.active() == null && slot.settled()) {
+                slot.removed = true;
+                slots.remove(peer, slot);
             }
         }
     }

@@ -10,20 +10,40 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Finds the cluster cookie: {@code kindling.cookie} (the builder, {@code KINDLING_COOKIE}, a system property, a
  * file layer), else the cookie file ({@code kindling.cookie.file}, default {@code ~/.kindling/cookie}), created
  * with a random cookie and owner-only permissions when absent. Like Erlang with {@code .erlang.cookie}, a cookie
- * file that others can read or write is refused.
+ * file that others can read or write is refused. A generated cookie is 32 random bytes (base64url); a cookie shorter
+ * than {@value #SHORT_COOKIE} bytes is accepted with a warning naming its length.
+ *
+ * <p>The handshake never uses the cookie itself: {@link #key} stretches it once per process with PBKDF2-HMAC-SHA256
+ * ({@value #KDF_ITERATIONS} iterations), so that guessing a cookie offline from a captured handshake costs that
+ * many HMACs per guess instead of one.
  *
  * <p>Internal: not part of Kindling's API.
  */
 public final class Cookies {
 
-    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final System.Logger LOG = System.getLogger(Cookies.class.getName());
+    /** Cookies shorter than this many bytes get a warning. */
+    static final int SHORT_COOKIE = 16;
+    /** PBKDF2 iterations: each offline guess costs this many HMAC-SHA256 computations. */
+    static final int KDF_ITERATIONS = 200_000;
+    private static final byte[] KDF_SALT = "kindling cookie key v2".getBytes(StandardCharsets.UTF_8);
+    /** Keys already derived in this process, by the cookie's SHA-256: nodes sharing a JVM derive once. */
+    private static final Map<String, byte[]> KEYS = new ConcurrentHashMap<>();
 
     private Cookies() {
     }
@@ -46,7 +66,7 @@ public final class Cookies {
                 throw new ConfigException("kindling.cookie", "Setting " + config.fullKey("kindling.cookie")
                         + " is empty; give a non-empty cookie, or unset it to use the cookie file");
             }
-            return cookie.trim().getBytes(StandardCharsets.UTF_8);
+            return checked(cookie.trim().getBytes(StandardCharsets.UTF_8), config.fullKey("kindling.cookie"));
         }
         String file = config.get("kindling.cookie.file").filter(f -> !f.isBlank()).orElse(null);
         return readOrCreate(file == null ? defaultFile() : Path.of(file.trim()));
@@ -79,7 +99,7 @@ public final class Cookies {
                 throw new ConfigException("kindling.cookie.file", "Cookie file " + file
                         + " is empty; write a cookie into it, or delete it to have one generated");
             }
-            return cookie.getBytes(StandardCharsets.UTF_8);
+            return checked(cookie.getBytes(StandardCharsets.UTF_8), "cookie file " + file);
         } catch (IOException e) {
             throw new ConfigException("kindling.cookie.file", "Cannot read cookie file " + file + ": " + e);
         }
@@ -96,7 +116,7 @@ public final class Cookies {
             Path temporary = Files.createTempFile(dir, ".cookie", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
-                Files.writeString(temporary, random(32), StandardCharsets.UTF_8);
+                Files.writeString(temporary, generate(), StandardCharsets.UTF_8);
                 Files.createLink(file, temporary);
             } catch (FileAlreadyExistsException raced) {
                 // another process created it first: use theirs
@@ -109,12 +129,57 @@ public final class Cookies {
         }
     }
 
-    private static String random(int length) {
-        SecureRandom random = new SecureRandom();
-        StringBuilder cookie = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            cookie.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+    /** {@return a new cookie: 32 random bytes, base64url without padding (43 characters)} */
+    public static String generate() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static byte[] checked(byte[] cookie, String source) {
+        if (cookie.length < SHORT_COOKIE) {
+            LOG.log(System.Logger.Level.WARNING, "The cookie from " + source + " is " + cookie.length
+                    + " bytes long: a cookie shorter than " + SHORT_COOKIE + " bytes can be guessed. Use 32 random "
+                    + "bytes, for example from: openssl rand -base64 32");
         }
-        return cookie.toString();
+        return cookie;
+    }
+
+    /**
+     * The key the handshake proves possession of: PBKDF2-HMAC-SHA256 of the cookie, {@value #KDF_ITERATIONS}
+     * iterations, a fixed salt, 32 bytes. Derived once per cookie and process (about 0.1 to 0.6 s).
+     *
+     * @param cookie the cookie's bytes (UTF-8 text)
+     * @return the key
+     */
+    public static byte[] key(byte[] cookie) {
+        String id;
+        try {
+            id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cookie));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JDK", e);
+        }
+        byte[] key = KEYS.get(id);
+        if (key == null) {
+            key = derive(cookie);
+            if (KEYS.size() > 64) {
+                KEYS.clear(); // a process uses one or two cookies; many means a test churning them
+            }
+            KEYS.put(id, key);
+        }
+        return key.clone();
+    }
+
+    private static byte[] derive(byte[] cookie) {
+        char[] password = new String(cookie, StandardCharsets.UTF_8).toCharArray();
+        PBEKeySpec spec = new PBEKeySpec(password, KDF_SALT, KDF_ITERATIONS, 256);
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available in this JDK", e);
+        } finally {
+            spec.clearPassword();
+            java.util.Arrays.fill(password, '\0');
+        }
     }
 }

@@ -212,4 +212,33 @@ public final class Frames {
     static int readInt(byte[] b, int at) {
         return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
     }
+
+    /**
+     * Reads exactly {@code length} bytes into a buffer that starts at {@code initial} bytes and doubles as bytes
+     * arrive: memory follows what was received, not what a peer declared.
+     *
+     * @param in the stream
+     * @param length how many bytes
+     * @param initial the first buffer's size
+     * @param progress run after each read that returned bytes (a liveness timestamp)
+     * @return the bytes
+     * @throws java.io.EOFException if the stream ends first
+     * @throws IOException if reading fails
+     */
+    static byte[] readGrowing(java.io.InputStream in, int length, int initial, Runnable progress) throws IOException {
+        byte[] bytes = new byte[Math.min(length, initial)];
+        int read = 0;
+        while (read < length) {
+            if (read == bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(length, 2L * bytes.length));
+            }
+            int n = in.read(bytes, read, bytes.length - read);
+            if (n < 0) {
+                throw new java.io.EOFException("the stream ended after " + read + " of " + length + " bytes");
+            }
+            read += n;
+            progress.run();
+        }
+        return bytes;
+    }
 }

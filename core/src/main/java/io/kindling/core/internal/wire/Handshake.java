@@ -29,19 +29,22 @@ import javax.crypto.spec.SecretKeySpec;
  *                       dialer incarnation, dialer nonce (32 bytes)
  * acceptor → CHALLENGE  status (OK | SIMULTANEOUS | REFUSED + reason), version, acceptor name, acceptor
  *                       incarnation, acceptor nonce
- * dialer   → PROOF      HMAC-SHA256(cookie, "dialer" ‖ names ‖ nonces), dialer attributes
- * acceptor → ACCEPT     status (OK | BAD_COOKIE), HMAC-SHA256(cookie, "acceptor" ‖ names ‖ nonces), acceptor
- *                       attributes
+ * dialer   → PROOF      HMAC-SHA256(key, "dialer" ‖ names ‖ nonces ‖ binding), dialer attributes
+ * acceptor → ACCEPT     status (OK | BAD_COOKIE), HMAC-SHA256(key, "acceptor" ‖ names ‖ nonces ‖ binding),
+ *                       acceptor attributes
  * </pre>
- * Every message is an int length followed by that many bytes. The cookie never crosses the wire; each side proves
- * it holds it over both fresh nonces, and the role label stops a proof being reflected back. The
+ * Every message is an int length followed by that many bytes, read as they arrive (a declared length alone
+ * allocates nothing). The key is the cookie stretched by {@link Cookies#key}; neither crosses the wire. Each side
+ * proves it holds the key over both fresh nonces; the role label stops a proof being reflected back; the binding is
+ * the transport's {@link io.kindling.api.spi.Transport.Connection#channelBinding()} (TLS: both certificates), so a
+ * proof made on one TLS connection is worthless on another, and a relay that terminates TLS fails. The
  * {@link Authenticator} runs the exchange; this class only reads and writes its messages.
  *
  * <p>Internal: not part of Kindling's API.
  */
 public final class Handshake {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int MAX_MESSAGE = 128 * 1024;
     private static final byte[] MAGIC = {'K', 'N', 'D', 'L'};
     private static final int NONCE_BYTES = 32;
@@ -182,15 +185,16 @@ public final class Handshake {
 
     // ---- proofs ----
 
-    static byte[] proof(byte[] cookie, String role, NodeName dialer, NodeName acceptor, byte[] dialerNonce,
-            byte[] acceptorNonce) {
+    static byte[] proof(byte[] key, String role, NodeName dialer, NodeName acceptor, byte[] dialerNonce,
+            byte[] acceptorNonce, byte[] binding) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(cookie, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             mac.update(("kindling-v" + VERSION + " " + role + " ").getBytes(StandardCharsets.UTF_8));
             mac.update((dialer + " " + acceptor + " ").getBytes(StandardCharsets.UTF_8));
             mac.update(dialerNonce);
             mac.update(acceptorNonce);
+            mac.update(binding);
             return mac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
@@ -235,9 +239,9 @@ public final class Handshake {
             throw new HandshakeException("malformed " + what + " message: declared length " + length
                     + " is outside 1.." + MAX_MESSAGE + " (not a Kindling node?)");
         }
-        byte[] bytes = new byte[length];
+        byte[] bytes;
         try {
-            data.readFully(bytes);
+            bytes = Frames.readGrowing(in, length, 256, () -> { }); // memory follows the bytes that arrive
         } catch (EOFException e) {
             throw new EOFException("connection closed in the middle of the " + what + " message");
         }

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +107,11 @@ public final class PeerConnection {
     /** {@return whether it is open} */
     public boolean isOpen() {
         return !closed.get();
+    }
+
+    /** {@return the peer's address, as the transport sees it} */
+    java.net.SocketAddress remoteAddress() {
+        return transport.remoteAddress();
     }
 
     boolean isIdle() {
@@ -285,20 +289,7 @@ public final class PeerConnection {
             in.readFully(body);
             return body;
         }
-        byte[] body = new byte[SMALL_FRAME];
-        int read = 0;
-        while (read < length) {
-            if (read == body.length) {
-                body = Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
-            }
-            int n = in.read(body, read, body.length - read);
-            if (n < 0) {
-                throw new EOFException();
-            }
-            read += n;
-            lastReceivedNanos = System.nanoTime();
-        }
-        return body;
+        return Frames.readGrowing(in, length, SMALL_FRAME, () -> lastReceivedNanos = System.nanoTime());
     }
 
     private void dispatch(int type, byte[] body) throws ProtocolViolation {

@@ -12,6 +12,8 @@ final class PeerSlot {
     CompletableFuture<PeerConnection> pending;
     boolean dialing;
     int incoming;
+    /** Set when the slot was dropped from the node's map; whoever finds it so looks the peer up again. */
+    boolean removed;
 
     synchronized PeerConnection active() {
         return active != null && active.isOpen() ? active : null;

@@ -16,9 +16,17 @@ import java.time.Duration;
  * @param heartbeatTimeout {@code kindling.heartbeat.timeout}, default 5 s: a peer silent this long is down
  * @param maxTasksPerPeer {@code kindling.tasks.max-per-peer}, default 10,000: tasks one peer may have running
  *     here; a call beyond it is refused with {@link io.kindling.api.TooManyTasksException}
+ * @param maxHandshakes {@code kindling.handshake.max-concurrent}, default 128: incoming handshakes at once; a
+ *     connection beyond it is closed at once
+ * @param maxHandshakesPerSource {@code kindling.handshake.max-per-source}, default 8: incoming handshakes at once
+ *     from one IP address
+ * @param failureDelay {@code kindling.handshake.failure-delay}, default 1 s: how long a dialer that failed to
+ *     prove the cookie waits for its refusal; with the per-source bound it caps the guesses one address can make
+ *     (8 per second at the defaults)
  */
 public record WireSettings(Duration connectTimeout, Duration handshakeTimeout, Duration heartbeatInterval,
-        Duration heartbeatTimeout, int maxTasksPerPeer) {
+        Duration heartbeatTimeout, int maxTasksPerPeer, int maxHandshakes, int maxHandshakesPerSource,
+        Duration failureDelay) {
 
     /**
      * Reads the settings.
@@ -33,11 +41,16 @@ public record WireSettings(Duration connectTimeout, Duration handshakeTimeout, D
                 Durations.positiveSetting(config, "kindling.handshake.timeout", null, Duration.ofSeconds(5)),
                 Durations.positiveSetting(config, "kindling.heartbeat.interval", null, Duration.ofSeconds(1)),
                 Durations.positiveSetting(config, "kindling.heartbeat.timeout", null, Duration.ofSeconds(5)),
-                config.getInt("kindling.tasks.max-per-peer", 10_000));
-        if (settings.maxTasksPerPeer < 1) {
-            throw new ConfigException("kindling.tasks.max-per-peer", "Setting "
-                    + config.fullKey("kindling.tasks.max-per-peer") + " = " + settings.maxTasksPerPeer
-                    + " must be at least 1");
+                config.getInt("kindling.tasks.max-per-peer", 10_000),
+                config.getInt("kindling.handshake.max-concurrent", 128),
+                config.getInt("kindling.handshake.max-per-source", 8),
+                config.getDuration("kindling.handshake.failure-delay", Duration.ofSeconds(1)));
+        atLeastOne(config, "kindling.tasks.max-per-peer", settings.maxTasksPerPeer);
+        atLeastOne(config, "kindling.handshake.max-concurrent", settings.maxHandshakes);
+        atLeastOne(config, "kindling.handshake.max-per-source", settings.maxHandshakesPerSource);
+        if (settings.failureDelay.isNegative()) {
+            throw new ConfigException("kindling.handshake.failure-delay", "Setting "
+                    + config.fullKey("kindling.handshake.failure-delay") + " must not be negative");
         }
         if (settings.heartbeatTimeout.compareTo(settings.heartbeatInterval) <= 0) {
             throw new ConfigException("kindling.heartbeat.timeout", "Setting "
@@ -46,5 +59,11 @@ public record WireSettings(Duration connectTimeout, Duration handshakeTimeout, D
                     + "ms");
         }
         return settings;
+    }
+
+    private static void atLeastOne(Config config, String key, int value) {
+        if (value < 1) {
+            throw new ConfigException(key, "Setting " + config.fullKey(key) + " = " + value + " must be at least 1");
+        }
     }
 }

@@ -75,15 +75,43 @@ public final class RawPeer implements AutoCloseable {
         }
     }
 
+    /** Status of a CHALLENGE that lets the dialer go on. */
+    public static final int CHALLENGE_OK = Handshake.STATUS_OK;
+
+    /**
+     * Sends a HELLO claiming to be {@code dialer} and reads the CHALLENGE.
+     *
+     * @return the challenge's status ({@link #CHALLENGE_OK} to go on) and reason, as "status reason"
+     */
+    public static String hello(Socket socket, NodeName dialer, NodeName target) throws IOException {
+        Handshake.writeHello(socket.getOutputStream(), new Handshake.Hello(dialer, target, "127.0.0.1", 0, 7,
+                Handshake.nonce()));
+        Handshake.Challenge challenge = Handshake.readChallenge(socket.getInputStream());
+        return challenge.status() + " " + challenge.reason();
+    }
+
+    /**
+     * Runs the dialer's handshake with a proof made from {@code cookie} and returns whether the node refused it as a
+     * wrong cookie (BAD_COOKIE).
+     */
+    public static boolean guess(Socket socket, NodeName target, String cookie) throws IOException {
+        try {
+            handshake(socket, target, cookie);
+            return false;
+        } catch (io.kindling.api.AuthenticationException e) {
+            return true;
+        }
+    }
+
     /** The dialer's side of the handshake, by hand, with the given cookie. */
     static void handshake(Socket socket, NodeName target, String cookie) throws IOException {
-        NodeName raw = NodeName.of("raw", "127.0.0.1");
+        NodeName raw = NodeName.of("raw" + Long.toHexString(System.nanoTime()), "127.0.0.1");
         byte[] nonce = Handshake.nonce();
         Handshake.writeHello(socket.getOutputStream(), new Handshake.Hello(raw, target, "127.0.0.1", 0, 7, nonce));
         Handshake.Challenge challenge = Handshake.readChallenge(socket.getInputStream());
         assertEquals(Handshake.STATUS_OK, challenge.status(), challenge.reason());
-        byte[] proof = Handshake.proof(cookie.getBytes(StandardCharsets.UTF_8), "dialer", raw, target, nonce,
-                challenge.nonce());
+        byte[] proof = Handshake.proof(Cookies.key(cookie.getBytes(StandardCharsets.UTF_8)), "dialer", raw, target,
+                nonce, challenge.nonce(), new byte[0]);
         Handshake.writeProof(socket.getOutputStream(), proof, NodeAttributes.empty());
         Handshake.readAccept(socket.getInputStream(), target, "test");
     }
