@@ -14,7 +14,8 @@ import java.util.Locale;
 /**
  * A Kindling node with a cluster, as a process of its own: for tests of discovery strategies and other multi-JVM
  * behaviour. Run it with the settings as arguments ({@link #arguments}) on a class path holding core and the
- * strategy. It prints {@code READY <port>}, then one line per cluster event ({@code UP <node>},
+ * strategy. Without {@code kindling.cluster.strategy} it runs the node alone, with no cluster. It prints
+ * {@code READY <port>}, then one line per cluster event ({@code UP <node>},
  * {@code DOWN <node> <reason>}, {@code REFRESHED <outcome>}), and exits when its standard input ends, so it never
  * outlives the JVM that started it.
  */
@@ -53,6 +54,10 @@ public final class ClusterNodeMain {
         KindlingNode node = builder.start();
         System.out.println("READY " + node.address().port());
         System.out.flush();
+        if (node.config().get("kindling.cluster.strategy").filter(name -> !name.isBlank()).isEmpty()) {
+            awaitEndOfInput(node); // no strategy: a plain node, for tests of transports and handshakes
+            return;
+        }
         Cluster.builder(node).listener(event -> {
             String line = switch (event) {
                 case ClusterEvent.NodeUp up -> "UP " + up.node();
@@ -63,6 +68,10 @@ public final class ClusterNodeMain {
             System.out.println(line);
             System.out.flush();
         }).start();
+        awaitEndOfInput(node);
+    }
+
+    private static void awaitEndOfInput(KindlingNode node) throws java.io.IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         while (in.readLine() != null) {
             // nothing to read; the end of input means the test JVM is gone

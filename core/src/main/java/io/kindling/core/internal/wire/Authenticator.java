@@ -121,6 +121,9 @@ final class Authenticator {
                         + " could not prove it holds this node's cookie: the two nodes use different cookies");
             }
             return new Handshake.Peer(target.name(), accept.getValue(), challenge.incarnation());
+        } catch (javax.net.ssl.SSLException e) {
+            throw new HandshakeException("Handshake with node " + target.name() + " at " + where + " failed: "
+                    + e.getMessage(), e);
         } catch (IOException e) {
             if (expired.get()) {
                 throw new HandshakeException("Handshake with node " + target.name() + " at " + where
