@@ -3,10 +3,12 @@ package io.kindling.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kindling.testsupport.TestPki;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -14,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the real launcher, bin/kindling, as a user would. */
 class LauncherTest {
@@ -117,6 +120,29 @@ class LauncherTest {
         startNode("cli-k@127.0.0.1", second, jgroups);
         awaitLine(first, "node up: cli-k@127.0.0.1");
         awaitLine(second, "node up: cli-j@127.0.0.1");
+    }
+
+    @Test
+    void pingOverTlsTakesTheSameSettingsAsANode(@TempDir Path dir) throws Exception {
+        TestPki pki = new TestPki(dir);
+        TestPki.Authority ca = pki.authority("cli-ca");
+        String address = startNode("cli-t@127.0.0.1", tls(pki.node("cli-t", ca, "ip:127.0.0.1", null, 2), ca));
+        List<String> ping = new ArrayList<>(List.of("ping", address, "--cookie", "cli-cookie"));
+        ping.addAll(List.of(tls(pki.node("cli-ping", ca, "ip:127.0.0.1", null, 2), ca)));
+        Result overTls = run(ping.toArray(new String[0]));
+        assertEquals(0, overTls.exit, overTls.output);
+        assertTrue(overTls.output.contains("pong from cli-t@127.0.0.1"), overTls.output);
+
+        Result plain = run("ping", address, "--cookie", "cli-cookie");
+        assertEquals(1, plain.exit, plain.output);
+        assertTrue(plain.output.contains("set kindling.transport=tls on this node too"), plain.output);
+    }
+
+    private static String[] tls(TestPki.NodeCertificate certificate, TestPki.Authority ca) {
+        return new String[] {"--set", "kindling.transport=tls",
+            "--set", "kindling.transport.tls.certificate=" + certificate.certificatePem(),
+            "--set", "kindling.transport.tls.private-key=" + certificate.privateKeyPem(),
+            "--set", "kindling.transport.tls.trust-certificates=" + ca.certificate()};
     }
 
     /** Starts {@code kindling node} and returns its address once it prints it. */

@@ -16,6 +16,7 @@ import io.kindling.testing.ClusterNodeMain;
 import io.kindling.testsupport.Await;
 import io.kindling.testsupport.ChildProcess;
 import io.kindling.testsupport.Closer;
+import io.kindling.testsupport.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,6 +2,7 @@ package io.kindling.transport.tls;
 
 import io.kindling.api.spi.Transport;
 import io.kindling.tck.TransportContract;
+import io.kindling.testsupport.TestPki;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;

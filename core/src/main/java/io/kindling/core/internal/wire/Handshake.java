@@ -233,7 +233,13 @@ public final class Handshake {
         try {
             length = data.readInt();
         } catch (EOFException e) {
-            throw new EOFException("connection closed before the " + what + " message");
+            throw new EOFException("connection closed before the " + what + " message" + ("CHALLENGE".equals(what)
+                    ? " (does the node use another transport, such as tls? kindling.transport must match)" : ""));
+        }
+        int recordType = length >>> 24;
+        if ((recordType == 0x15 || recordType == 0x16) && (length >>> 16 & 0xff) == 0x03) {
+            throw new HandshakeException("the peer answered the " + what + " with TLS: it uses the tls transport; "
+                    + "set kindling.transport=tls on this node too, with its certificate settings");
         }
         if (length <= 0 || length > MAX_MESSAGE) {
             throw new HandshakeException("malformed " + what + " message: declared length " + length

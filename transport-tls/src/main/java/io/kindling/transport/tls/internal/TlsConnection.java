@@ -42,6 +42,8 @@ final class TlsConnection implements Transport.Connection {
     private final InputStream in;
     private final OutputStream out;
     private volatile boolean handshaken;
+    /** Whether any data arrived: a failure before that is explained as a likely refusal. */
+    private volatile boolean received;
 
     TlsConnection(Socket plain, SSLSocket tls, boolean client, boolean verifyNodeName) throws IOException {
         this.plain = plain;
@@ -56,8 +58,10 @@ final class TlsConnection implements Transport.Connection {
             public int read() throws IOException {
                 try {
                     handshake();
-                    return in.read();
-                } catch (SSLException e) {
+                    int b = in.read();
+                    received = true;
+                    return b;
+                } catch (IOException e) {
                     throw explain(e);
                 }
             }
@@ -66,8 +70,10 @@ final class TlsConnection implements Transport.Connection {
             public int read(byte[] bytes, int offset, int length) throws IOException {
                 try {
                     handshake();
-                    return in.read(bytes, offset, length);
-                } catch (SSLException e) {
+                    int n = in.read(bytes, offset, length);
+                    received = true;
+                    return n;
+                } catch (IOException e) {
                     throw explain(e);
                 }
             }
@@ -78,7 +84,7 @@ final class TlsConnection implements Transport.Connection {
                 try {
                     handshake();
                     out.write(b);
-                } catch (SSLException e) {
+                } catch (IOException e) {
                     throw explain(e);
                 }
             }
@@ -88,7 +94,7 @@ final class TlsConnection implements Transport.Connection {
                 try {
                     handshake();
                     out.write(bytes, offset, length);
-                } catch (SSLException e) {
+                } catch (IOException e) {
                     throw explain(e);
                 }
             }
@@ -112,11 +118,21 @@ final class TlsConnection implements Transport.Connection {
      * A TLS failure with what was wrong and what to look at. In TLS 1.3 the dialer finishes its handshake before the
      * acceptor has checked the dialer's certificate: the acceptor's refusal arrives as an alert on a later read.
      */
-    private SSLException explain(SSLException e) {
+    private IOException explain(IOException e) {
         if (e instanceof Explained) {
             return e;
         }
-        return new Explained("TLS with " + remote + " failed: " + e.getMessage() + ". " + hint(e), e);
+        if (e instanceof SSLException ssl) {
+            return new Explained("TLS with " + remote + " failed: " + e.getMessage() + ". " + hint(ssl), e);
+        }
+        if (!received) {
+            // the peer closed (a reset, a broken pipe) before its first byte of data: with TLS 1.3 that is how a
+            // refused client certificate often looks from the client, when the reset overtakes the alert
+            return new Explained("TLS with " + remote + " failed: " + e.getMessage() + ". The other node closed the "
+                    + "connection before its first message: it most likely refused this node's certificate (a CA "
+                    + "it does not trust, an expired certificate); its log says why", e);
+        }
+        return e;
     }
 
     /** An {@link SSLException} whose message already explains itself. */
@@ -130,6 +146,9 @@ final class TlsConnection implements Transport.Connection {
 
     private static String hint(SSLException e) {
         String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        if (message.contains("unrecognized ssl message") || message.contains("plaintext")) {
+            return "The other node does not speak TLS: it must use kindling.transport=tls too";
+        }
         if (message.contains("received fatal alert")) {
             return "The other node refused this node's certificate or TLS settings; its log says why (a CA it "
                     + "does not trust, an expired certificate, no certificate)";

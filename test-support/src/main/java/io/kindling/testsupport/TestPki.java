@@ -1,4 +1,4 @@
-package io.kindling.transport.tls;
+package io.kindling.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,6 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -23,25 +22,36 @@ import java.util.concurrent.TimeUnit;
  * authorities, and node certificates they sign with a chosen subject alternative name and validity, written as
  * PKCS#12 and as PEM files.
  */
-final class TestPki {
+public final class TestPki {
 
-    static final String PASSWORD = "changeit";
+    /** The password of every key store it writes. */
+    public static final String PASSWORD = "changeit";
 
     private final Path dir;
 
-    TestPki(Path dir) {
+    /**
+     * @param dir where the files go
+     */
+    public TestPki(Path dir) {
         this.dir = dir;
     }
 
     /** A certificate authority: its key store and its certificate as PEM. */
-    record Authority(String name, Path keyStore, Path certificate) {
+    public record Authority(String name, Path keyStore, Path certificate) {
     }
 
     /** A node's material, both ways: a PKCS#12 key store (key and chain) and PEM chain and key. */
-    record NodeCertificate(Path keyStore, Path certificatePem, Path privateKeyPem) {
+    public record NodeCertificate(Path keyStore, Path certificatePem, Path privateKeyPem) {
     }
 
-    Authority authority(String name) throws Exception {
+    /**
+     * A certificate authority valid for 30 days.
+     *
+     * @param name file name stem and CN
+     * @return its files
+     * @throws Exception if keytool fails
+     */
+    public Authority authority(String name) throws Exception {
         Path store = dir.resolve(name + ".p12");
         keytool("-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD,
                 "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
@@ -60,8 +70,10 @@ final class TestPki {
      * @param san keytool's SAN form, e.g. {@code ip:127.0.0.1} or {@code dns:elsewhere.example}
      * @param startDate keytool's start date, e.g. {@code -10d}; {@code null} for now
      * @param validityDays days it is valid from its start
+     * @return its files
+     * @throws Exception if keytool fails
      */
-    NodeCertificate node(String name, Authority issuer, String san, String startDate, int validityDays)
+    public NodeCertificate node(String name, Authority issuer, String san, String startDate, int validityDays)
             throws Exception {
         Path request = dir.resolve(name + ".p12.tmp");
         Files.deleteIfExists(request);
@@ -99,8 +111,15 @@ final class TestPki {
         return new NodeCertificate(p12, chainPem, keyPem);
     }
 
-    /** Writes a PEM bundle of several authorities' certificates. */
-    Path bundle(String name, Authority... authorities) throws IOException {
+    /**
+     * Writes a PEM bundle of several authorities' certificates.
+     *
+     * @param name file name stem
+     * @param authorities the authorities
+     * @return the file
+     * @throws IOException if it cannot be written
+     */
+    public Path bundle(String name, Authority... authorities) throws IOException {
         StringBuilder text = new StringBuilder();
         for (Authority authority : authorities) {
             text.append(Files.readString(authority.certificate()));
@@ -110,8 +129,15 @@ final class TestPki {
         return file;
     }
 
-    /** Writes a PKCS#12 trust store holding several authorities' certificates. */
-    Path trustStore(String name, Authority... authorities) throws Exception {
+    /**
+     * Writes a PKCS#12 trust store holding several authorities' certificates.
+     *
+     * @param name file name stem
+     * @param authorities the authorities
+     * @return the file
+     * @throws Exception if it cannot be written
+     */
+    public Path trustStore(String name, Authority... authorities) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         for (Authority authority : authorities) {
@@ -124,8 +150,14 @@ final class TestPki {
         return file;
     }
 
-    /** Replaces a file atomically, as a rotation tool (or a Kubernetes secret update) does. */
-    static void replace(Path target, Path source) throws IOException {
+    /**
+     * Replaces a file atomically, as a rotation tool (or a Kubernetes secret update) does.
+     *
+     * @param target the file replaced
+     * @param source what it becomes
+     * @throws IOException if it cannot be replaced
+     */
+    public static void replace(Path target, Path source) throws IOException {
         Path temporary = target.resolveSibling(target.getFileName() + ".new");
         Files.copy(source, temporary, StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
@@ -158,12 +190,6 @@ final class TestPki {
         return "-----BEGIN " + type + "-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
-    }
-
-    static X509Certificate leaf(Path chainPem) throws Exception {
-        try (InputStream in = Files.newInputStream(chainPem)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
     }
 
     private static void keytool(String... args) throws Exception {
