@@ -17,12 +17,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,8 +37,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Like {@code epmd}: registrations ({@code ALIVE2_REQ}) and {@code DUMP_REQ}/{@code KILL_REQ} are accepted only
  * from loopback; a registration lasts as long as its connection; a request must be 1 to 3057 bytes; a malformed
- * request closes that connection only; a connection that sends no complete request within 60 s is closed. At most
- * 1,024 connections are served at once; more are closed on accept.
+ * request closes that connection only.
+ *
+ * <p>Unlike {@code epmd}, it cannot be held down by idle connections: one that sends no complete request within
+ * {@value #IDLE_TIMEOUT_MILLIS} ms is closed, and when {@value #MAX_CONNECTIONS} connections are open a new one
+ * makes room by closing the oldest connection that has not registered. A flood of idle connections therefore
+ * delays no one's {@code NAMES} or {@code PORT_PLEASE2}; registrations are never closed to make room.
  */
 public final class PortMapper implements AutoCloseable {
 
@@ -43,16 +50,19 @@ public final class PortMapper implements AutoCloseable {
 
     /** {@code epmd}'s INBUF_SIZE: a request (with its 2-byte length) must be shorter. */
     static final int MAX_REQUEST = 3060 - 2 - 1;
-    /** {@code epmd}'s CLOSE_TIMEOUT for connections that do not register. */
-    static final int IDLE_TIMEOUT_MILLIS = 60_000;
-    private static final int MAX_CONNECTIONS = 1024;
+    /** How long a connection may take to send its request (OTP's {@code epmd} waits 60 s). */
+    static final int IDLE_TIMEOUT_MILLIS = 5_000;
+    /** Connections open at once; at the bound the oldest unregistered one is closed to make room. */
+    static final int MAX_CONNECTIONS = 1024;
     private static final int MAX_NAME_CODE_POINTS = 255;
     private static final int ERROR_CREATION = 99;
 
     private final ServerSocket server;
     private final Map<String, Registered> registrations = new ConcurrentHashMap<>();
-    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
-    private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
+    /** Open connections that have not registered, oldest first. Guarded by itself. */
+    private final LinkedHashSet<Socket> unregistered = new LinkedHashSet<>();
+    /** Open connections that hold a registration. Guarded by {@link #unregistered}. */
+    private final Set<Socket> registeredSockets = new HashSet<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger creation = new AtomicInteger((int) (System.currentTimeMillis() / 1000));
@@ -126,7 +136,12 @@ public final class PortMapper implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "Closing the port mapper", e);
         }
-        connections.forEach(EpmdClient::closeQuietly);
+        List<Socket> open;
+        synchronized (unregistered) {
+            open = new ArrayList<>(unregistered);
+            open.addAll(registeredSockets);
+        }
+        open.forEach(EpmdClient::closeQuietly);
         registrations.clear();
         LOG.log(Level.INFO, "Port mapper on port " + server.getLocalPort() + " stopped");
     }
@@ -137,24 +152,34 @@ public final class PortMapper implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        int failures = 0;
         while (!closed.get()) {
             Socket socket;
             try {
                 socket = server.accept();
+                failures = 0;
             } catch (IOException e) {
-                if (!closed.get()) {
-                    LOG.log(Level.WARNING, "Port mapper stopped accepting", e);
-                    close();
+                if (closed.get() || server.isClosed()) {
+                    return;
                 }
-                return;
+                // out of file descriptors or buffers: back off and retry, never stop serving
+                if (failures++ == 0) {
+                    LOG.log(Level.WARNING, "Port mapper could not accept a connection: " + e.getMessage()
+                            + "; retrying with back-off");
+                }
+                try {
+                    Thread.sleep(Math.min(1_000, 10L << Math.min(7, failures)));
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                continue;
             }
-            if (!slots.tryAcquire()) {
-                LOG.log(Level.WARNING, "Port mapper: " + MAX_CONNECTIONS + " connections open, refusing "
-                        + socket.getRemoteSocketAddress());
+            if (!admit(socket)) {
+                LOG.log(Level.WARNING, "Port mapper: " + MAX_CONNECTIONS + " connections open, all of them "
+                        + "registrations; refusing " + socket.getRemoteSocketAddress());
                 EpmdClient.closeQuietly(socket);
                 continue;
             }
-            connections.add(socket);
             if (closed.get()) {
                 EpmdClient.closeQuietly(socket);
             }
@@ -166,10 +191,41 @@ public final class PortMapper implements AutoCloseable {
                             + " ended: " + e);
                 } finally {
                     EpmdClient.closeQuietly(socket);
-                    connections.remove(socket);
-                    slots.release();
+                    synchronized (unregistered) {
+                        unregistered.remove(socket);
+                        registeredSockets.remove(socket);
+                    }
                 }
             });
+        }
+    }
+
+    /** Takes a place for a new connection, closing the oldest unregistered one at the bound. */
+    private boolean admit(Socket socket) {
+        Socket evicted = null;
+        synchronized (unregistered) {
+            if (unregistered.size() + registeredSockets.size() >= MAX_CONNECTIONS) {
+                if (unregistered.isEmpty()) {
+                    return false;
+                }
+                evicted = unregistered.removeFirst();
+            }
+            unregistered.add(socket);
+        }
+        if (evicted != null) {
+            LOG.log(Level.DEBUG, "Port mapper: " + MAX_CONNECTIONS + " connections open; closed the oldest, from "
+                    + evicted.getRemoteSocketAddress());
+            EpmdClient.closeQuietly(evicted);
+        }
+        return true;
+    }
+
+    /** Marks a connection as holding a registration: it is not closed to make room. */
+    private void registered(Socket socket) {
+        synchronized (unregistered) {
+            if (unregistered.remove(socket)) {
+                registeredSockets.add(socket);
+            }
         }
     }
 
@@ -280,6 +336,7 @@ public final class PortMapper implements AutoCloseable {
             int created = creation.updateAndGet(c -> Integer.compareUnsigned(c + 1, 4) < 0 ? 4 : c + 1);
             aliveReply(out, highest, true, highest >= 6 ? created : Integer.remainderUnsigned(created, 3) + 1);
             LOG.log(Level.DEBUG, "Port mapper: registered " + entry);
+            registered(socket);
             socket.setSoTimeout(0);
             awaitClose(in);
         } finally {

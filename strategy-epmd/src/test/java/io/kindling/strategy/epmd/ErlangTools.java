@@ -51,14 +51,18 @@ final class ErlangTools {
 
     /** {@code epmd -port P -names}, the real client, and its output. */
     static String epmdNames(int port) throws Exception {
-        Process names = new ProcessBuilder(executable("epmd"), "-port", Integer.toString(port), "-names")
-                .redirectErrorStream(true).start();
-        String output = new String(names.getInputStream().readAllBytes());
-        if (!names.waitFor(20, TimeUnit.SECONDS)) {
-            names.destroyForcibly();
-            throw new AssertionError("epmd -names hung");
+        java.nio.file.Path log = java.nio.file.Files.createTempFile("epmd-names", ".log");
+        try {
+            Process names = new ProcessBuilder(executable("epmd"), "-port", Integer.toString(port), "-names")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!names.waitFor(20, TimeUnit.SECONDS)) {
+                names.destroyForcibly();
+                throw new AssertionError("epmd -names hung: " + java.nio.file.Files.readString(log));
+            }
+            return java.nio.file.Files.readString(log);
+        } finally {
+            java.nio.file.Files.deleteIfExists(log);
         }
-        return output;
     }
 
     /**

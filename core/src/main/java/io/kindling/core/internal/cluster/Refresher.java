@@ -49,6 +49,7 @@ public final class Refresher {
     private final ExecutorService work;
     /** Managed nodes and how many complete discoveries in a row missed them. Refresh thread only. */
     private final Map<NodeName, Integer> managed = new HashMap<>();
+    private final DialBackoff backoff = new DialBackoff();
     /** Whether a discover() call is running, so a strategy that ignored interruption is not called again. */
     private final AtomicBoolean discovering = new AtomicBoolean();
     /** The last failure logged at WARNING, so a failure that repeats every poll is logged once. */
@@ -193,8 +194,15 @@ public final class Refresher {
             Map<NodeAddress, RuntimeException> failures) {
         Set<NodeName> before = peers();
         Map<NodeAddress, Future<NodeName>> dials = new LinkedHashMap<>();
+        long now = System.nanoTime();
+        backoff.retainOnly(wanted.values());
         for (NodeAddress address : wanted.values()) {
             if (!before.contains(address.name())) {
+                String heldBack = backoff.holdBack(address, now);
+                if (heldBack != null) {
+                    failures.put(address, new KindlingException(heldBack));
+                    continue;
+                }
                 dials.put(address, work.submit(() -> strategy.connect(node, address, connectTimeout)));
             }
         }
@@ -202,6 +210,7 @@ public final class Refresher {
         dials.forEach((address, dial) -> {
             try {
                 connected.add(dial.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                backoff.succeeded(address);
             } catch (ExecutionException e) {
                 failures.put(address, e.getCause() instanceof RuntimeException r ? r
                         : new KindlingException("Connect to " + address + " failed: " + e.getCause(), e.getCause()));
@@ -213,6 +222,9 @@ public final class Refresher {
                 Thread.currentThread().interrupt();
                 dial.cancel(true);
                 failures.put(address, new KindlingException("Connect to " + address + " interrupted"));
+            }
+            if (!connected.contains(address.name())) {
+                backoff.failed(address, System.nanoTime());
             }
         });
     }
