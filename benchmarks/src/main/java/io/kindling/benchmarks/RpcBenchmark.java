@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code --mode tput}: calls per second with 1, 8 and 64 concurrent callers, each shape. Each line is one figure;
  * the last lines compare Kindling with Erlang per shape. {@code --quick} runs short phases (a smoke test, not a
  * measurement); {@code --shape NAME} measures one shape only; {@code --callers 8,64} sets the caller counts;
- * {@code --no-erlang} skips Erlang (for profiling Kindling alone; the run then prints no ratios).
+ * {@code --no-erlang} skips Erlang (for profiling Kindling alone; the run then prints no ratios);
+ * {@code --transports tcp,tls} measures each transport in turn (default {@code tcp}) and prints the TLS/TCP ratio of
+ * each figure ({@code tls} uses a throwaway PKI made with {@code keytool}, {@link BenchPki}).
  */
 public final class RpcBenchmark {
 
@@ -76,51 +78,32 @@ public final class RpcBenchmark {
         int warmup = quick ? 2_000 : 30_000;
         int samples = quick ? 2_000 : 50_000;
         Duration phase = Duration.ofMillis(quick ? 300 : 3_000);
+        int transportsAt = options.indexOf("--transports");
+        List<String> transports = transportsAt >= 0 && transportsAt + 1 < options.size()
+                ? List.of(options.get(transportsAt + 1).split(",")) : List.of("tcp");
 
-        Map<String, Double> kindling = new LinkedHashMap<>();
-        Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "--module-path", System.getProperty("jdk.module.path"),
-                "-Djava.util.logging.config.file=/dev/null", "-m", "io.kindling.benchmarks/" + BenchServer.class.getName())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (KindlingNode node = KindlingNode.builder().name("bench-client@127.0.0.1").cookie(BenchServer.COOKIE)
-                .start()) {
-            BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String line;
-            while ((line = serverOut.readLine()) != null && !line.startsWith("READY ")) {
-                // JVM options such as -XX:StartFlightRecording may print first
-            }
-            if (line == null) {
-                throw new IllegalStateException("the benchmark server exited before it was ready");
-            }
-            String[] ready = line.split(" ");
-            int rawPort = Integer.parseInt(ready[1]);
-            NodeName peer = node.connect(NodeAddress.of(NodeName.parse(BenchServer.NAME), Integer.parseInt(ready[2])));
-            if (mode.equals("rtt")) {
-                double[] floor = floor(rawPort, warmup, samples);
-                print("floor  raw socket ping-pong (16 B)  p50_us=%.1f p99_us=%.1f", floor[0], floor[1]);
-                for (String shape : shapes) {
-                    double[] rtt = roundTrip(node, peer, task(shape), warmup, samples);
-                    print("rtt    kindling %-6s 1 caller   p50_us=%.1f p99_us=%.1f", shape, rtt[0], rtt[1]);
-                    kindling.put(shape, rtt[0]);
+        Map<String, Map<String, Double>> byTransport = new LinkedHashMap<>();
+        for (String transport : transports) {
+            List<String> settings = switch (transport) {
+                case "tcp" -> List.of();
+                case "tls" -> BenchPki.tlsSettings();
+                default -> throw new IllegalArgumentException("--transports takes tcp and tls, not " + transport);
+            };
+            byTransport.put(transport, measure(transport, settings, mode, shapes, callerCounts, warmup, samples,
+                    phase));
+        }
+        Map<String, Double> kindling = byTransport.getOrDefault("tcp", Map.of());
+        Map<String, Double> tls = byTransport.get("tls");
+        if (tls != null && !kindling.isEmpty()) {
+            for (Map.Entry<String, Double> figure : tls.entrySet()) {
+                Double plain = kindling.get(figure.getKey());
+                if (plain != null) {
+                    print("vs     %s %-9s tls=%.1f tcp=%.1f tls/tcp=%s", mode.equals("rtt") ? "rtt " : "tput",
+                            figure.getKey(), figure.getValue(), plain, format(figure.getValue() / plain));
                 }
-            } else {
-                for (String shape : shapes) {
-                    for (int callers : callerCounts) {
-                        throughput(node, peer, task(shape), callers, phase); // warm this level
-                        double rate = throughput(node, peer, task(shape), callers, phase);
-                        print("tput   kindling %-6s %2d callers calls_per_s=%.0f", shape, callers, rate);
-                        kindling.put(shape + " " + callers, rate);
-                    }
-                }
-            }
-        } finally {
-            server.getOutputStream().close();
-            if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
             }
         }
-        if (!withErlang) {
+        if (!withErlang || kindling.isEmpty()) {
             return;
         }
         Map<String, Double> erlang = ErlangRpc.run(mode, quick ? 2_000 : samples, phase);
@@ -136,6 +119,61 @@ public final class RpcBenchmark {
                         theirs == null ? "-" : format(figure.getValue() / theirs));
             }
         }
+    }
+
+    /** Measures one transport against a fresh {@link BenchServer}; returns the figures by shape (and callers). */
+    private static Map<String, Double> measure(String transport, List<String> settings, String mode,
+            List<String> shapes, int[] callerCounts, int warmup, int samples, Duration phase) throws Exception {
+        String label = transport.equals("tcp") ? "kindling" : "kindling-" + transport;
+        Map<String, Double> figures = new LinkedHashMap<>();
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--module-path", System.getProperty("jdk.module.path"),
+                "-Djava.util.logging.config.file=/dev/null", "-m", "io.kindling.benchmarks/"
+                        + BenchServer.class.getName()));
+        command.addAll(settings);
+        Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        KindlingNode.Builder builder = KindlingNode.builder().name("bench-client@127.0.0.1").cookie(BenchServer.COOKIE);
+        BenchServer.apply(builder, settings);
+        try (KindlingNode node = builder.start()) {
+            BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line;
+            while ((line = serverOut.readLine()) != null && !line.startsWith("READY ")) {
+                // JVM options such as -XX:StartFlightRecording may print first
+            }
+            if (line == null) {
+                throw new IllegalStateException("the benchmark server exited before it was ready");
+            }
+            String[] ready = line.split(" ");
+            int rawPort = Integer.parseInt(ready[1]);
+            NodeName peer = node.connect(NodeAddress.of(NodeName.parse(BenchServer.NAME), Integer.parseInt(ready[2])));
+            if (mode.equals("rtt")) {
+                if (transport.equals("tcp")) {
+                    double[] floor = floor(rawPort, warmup, samples);
+                    print("floor  raw socket ping-pong (16 B)  p50_us=%.1f p99_us=%.1f", floor[0], floor[1]);
+                }
+                for (String shape : shapes) {
+                    double[] rtt = roundTrip(node, peer, task(shape), warmup, samples);
+                    print("rtt    %s %-6s 1 caller   p50_us=%.1f p99_us=%.1f", label, shape, rtt[0], rtt[1]);
+                    figures.put(shape, rtt[0]);
+                }
+            } else {
+                for (String shape : shapes) {
+                    for (int callers : callerCounts) {
+                        throughput(node, peer, task(shape), callers, phase); // warm this level
+                        double rate = throughput(node, peer, task(shape), callers, phase);
+                        print("tput   %s %-6s %2d callers calls_per_s=%.0f", label, shape, callers, rate);
+                        figures.put(shape + " " + callers, rate);
+                    }
+                }
+            }
+        } finally {
+            server.getOutputStream().close();
+            if (!server.waitFor(10, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+        return figures;
     }
 
     private static String format(double value) {
