@@ -25,6 +25,8 @@ module io.kindling.core {
     exports io.kindling.core.cluster;
     exports io.kindling.core.pool;
     exports io.kindling.core.internal to io.kindling.rpc.region;
+    // Cookies.key, for the offline-guessing benchmark (benchmarks/run-cookie-guess)
+    exports io.kindling.core.internal.wire to io.kindling.benchmarks;
 
     // Plugin lookup happens here, so the module declares every SPI it loads.
     uses io.kindling.api.spi.TransportProvider;

@@ -275,4 +275,11 @@ class HostileNetworkTest {
             b.signal("CONT");
         }
     }
+
+    @Test
+    void aShortCookieIsWarnedAboutWithItsLength() throws Exception {
+        ChildNode child = closer.add(ChildNode.start("short-cookie", "guessable"));
+        Await.until("the warning", Duration.ofSeconds(10), () -> child.output().stream()
+                .anyMatch(line -> line.contains("is 9 bytes long: a cookie shorter than 16 bytes can be guessed")));
+    }
 }
