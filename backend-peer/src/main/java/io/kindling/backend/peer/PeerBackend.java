@@ -207,11 +207,30 @@ final class PeerBackend implements Backend {
         return true;
     }
 
-    /** One cache per java, paths and options: a change of any of them makes a new one. */
+    /**
+     * One cache per java, paths, jar contents (size and modification time of each) and options: a change of any of
+     * them makes a new one. Without the jars' stamps, a deploy that replaced the jars in place would keep pointing
+     * runners at a cache the JVM rejects as stale, and every runner would start without one.
+     */
     private Path cacheFile(String suffix) {
+        StringBuilder jars = new StringBuilder();
+        for (String path : List.of(System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path",
+                ""))) {
+            for (String entry : path.split(java.io.File.pathSeparator)) {
+                Path jar = entry.isBlank() ? null : Path.of(entry);
+                try {
+                    if (jar != null && Files.isRegularFile(jar)) {
+                        jars.append(Files.size(jar)).append('@').append(Files.getLastModifiedTime(jar).toMillis())
+                                .append(';');
+                    }
+                } catch (IOException e) {
+                    jars.append("?;");
+                }
+            }
+        }
         String key = options.java() + "\0" + System.getProperty("java.version") + "\0"
                 + System.getProperty("jdk.module.path", "") + "\0" + System.getProperty("java.class.path", "")
-                + "\0" + options.jvmOptions();
+                + "\0" + jars + "\0" + options.jvmOptions();
         byte[] digest;
         try {
             digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

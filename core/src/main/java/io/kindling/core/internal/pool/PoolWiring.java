@@ -6,7 +6,6 @@ import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.Threads;
 import io.kindling.core.internal.wire.Cookies;
 import io.kindling.core.pool.PoolEvent;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,7 +34,8 @@ public record PoolWiring(RunnerFleet fleet, Placement placement) {
     public static PoolWiring create(Node node, PoolSettings settings, Backend backend, Listeners<PoolEvent> events) {
         ScheduledExecutorService timer = Threads.timer("kindling-pool-" + settings.name());
         ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
-        String cookie = new String(Cookies.resolve(node.config()), StandardCharsets.UTF_8);
+        // runners get the stretched key, not the cookie: a runner JVM then starts without the key derivation
+        String cookie = Cookies.keyToken(Cookies.resolve(node.config()));
         RunnerFleet fleet = new RunnerFleet(node, settings, backend, cookie, timer, work, events);
         return new PoolWiring(fleet, new Placement(node, settings, fleet, timer));
     }

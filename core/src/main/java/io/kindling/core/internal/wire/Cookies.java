@@ -42,6 +42,11 @@ public final class Cookies {
     /** PBKDF2 iterations: each offline guess costs this many HMAC-SHA256 computations. */
     static final int KDF_ITERATIONS = 200_000;
     private static final byte[] KDF_SALT = "kindling cookie key v2".getBytes(StandardCharsets.UTF_8);
+    /**
+     * A "cookie" that carries a derived key instead ({@link #keyToken}): what a pool hands its runners, so that a
+     * runner JVM starts without the derivation.
+     */
+    static final String KEY_TOKEN_PREFIX = "kindling-key-v2:";
     /** Keys already derived in this process, by the cookie's SHA-256: nodes sharing a JVM derive once. */
     private static final Map<String, byte[]> KEYS = new ConcurrentHashMap<>();
 
@@ -137,7 +142,7 @@ public final class Cookies {
     }
 
     private static byte[] checked(byte[] cookie, String source) {
-        if (cookie.length < SHORT_COOKIE) {
+        if (cookie.length < SHORT_COOKIE && !isKeyToken(cookie)) {
             LOG.log(System.Logger.Level.WARNING, "The cookie from " + source + " is " + cookie.length
                     + " bytes long: a cookie shorter than " + SHORT_COOKIE + " bytes can be guessed. Use 32 random "
                     + "bytes, for example from: openssl rand -base64 32");
@@ -147,12 +152,22 @@ public final class Cookies {
 
     /**
      * The key the handshake proves possession of: PBKDF2-HMAC-SHA256 of the cookie, {@value #KDF_ITERATIONS}
-     * iterations, a fixed salt, 32 bytes. Derived once per cookie and process (about 0.1 to 0.6 s).
+     * iterations, a fixed salt, 32 bytes. Derived once per cookie and process (about 0.1 to 0.6 s); a
+     * {@linkplain #keyToken key token} is decoded instead.
      *
      * @param cookie the cookie's bytes (UTF-8 text)
      * @return the key
      */
     public static byte[] key(byte[] cookie) {
+        if (isKeyToken(cookie)) {
+            String token = new String(cookie, StandardCharsets.UTF_8).trim();
+            try {
+                return Base64.getUrlDecoder().decode(token.substring(KEY_TOKEN_PREFIX.length()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("kindling.cookie", "The cookie looks like a derived key (it starts with "
+                        + KEY_TOKEN_PREFIX + ") but is not valid base64url: " + e.getMessage());
+            }
+        }
         String id;
         try {
             id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cookie));
@@ -168,6 +183,21 @@ public final class Cookies {
             KEYS.put(id, key);
         }
         return key.clone();
+    }
+
+    /**
+     * The key of a cookie as a cookie-shaped token ({@value #KEY_TOKEN_PREFIX} + base64url): a node given it as its
+     * cookie uses the key as is. It authenticates like the cookie (guard it the same way) but does not reveal it.
+     *
+     * @param cookie the cookie's bytes
+     * @return the token
+     */
+    public static String keyToken(byte[] cookie) {
+        return KEY_TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(key(cookie));
+    }
+
+    private static boolean isKeyToken(byte[] cookie) {
+        return new String(cookie, StandardCharsets.UTF_8).startsWith(KEY_TOKEN_PREFIX);
     }
 
     private static byte[] derive(byte[] cookie) {

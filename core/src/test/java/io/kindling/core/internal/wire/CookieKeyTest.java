@@ -43,4 +43,12 @@ class CookieKeyTest {
                 acceptorNonce, new byte[] {1});
         assertFalse(Arrays.equals(genuine, otherChannel), "the proof covers the channel binding");
     }
+
+    @Test
+    void aKeyTokenAuthenticatesLikeItsCookieWithoutRevealingIt() {
+        byte[] cookie = "Vb5kQ2nL8xR1tY7wZ3cM9dF4gH6jK0pS".getBytes(StandardCharsets.UTF_8);
+        String token = Cookies.keyToken(cookie);
+        assertFalse(token.contains("Vb5kQ2nL8xR1tY7w"), token);
+        assertArrayEquals(Cookies.key(cookie), Cookies.key(token.getBytes(StandardCharsets.UTF_8)));
+    }
 }
