@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract of a {@link Transport}: it listens on loopback with a chosen port, delivers an ordered byte stream
  * both ways, unblocks a reader when either end closes, makes {@code accept} fail once the listener is closed, and
- * fails a connect to a port nobody listens on with an {@link IOException}.
+ * fails a connect to a port nobody listens on with an {@link IOException}, and gives both ends of a connection the
+ * same {@link Transport.Connection#channelBinding() channel binding}.
  */
 public abstract class TransportContract {
 
@@ -152,5 +153,26 @@ public abstract class TransportContract {
         IOException e = assertTimeoutPreemptively(BOUND, () -> assertThrows(IOException.class,
                 () -> transport.connect(nobody, Duration.ofSeconds(2))));
         assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "the message says why");
+    }
+
+    @Test
+    void bothEndsAgreeOnTheChannelBinding() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            CompletableFuture<Transport.Connection> accepted = acceptAsync();
+            try (Transport.Connection dialed = transport.connect(listener.localAddress(), BOUND);
+                    Transport.Connection server = accepted.get(BOUND.toSeconds(), TimeUnit.SECONDS)) {
+                // a byte each way first: a transport may set its session up on first use
+                CompletableFuture<Integer> first = readAsync(server);
+                dialed.output().write(1);
+                dialed.output().flush();
+                assertTrue(first.get(BOUND.toSeconds(), TimeUnit.SECONDS) == 1, "the dialer's byte arrived");
+                CompletableFuture<Integer> second = readAsync(dialed);
+                server.output().write(2);
+                server.output().flush();
+                assertTrue(second.get(BOUND.toSeconds(), TimeUnit.SECONDS) == 2, "the acceptor's byte arrived");
+                assertArrayEquals(dialed.channelBinding(), server.channelBinding(),
+                        "the cookie proofs cover the binding: both ends must compute the same bytes");
+            }
+        });
     }
 }
