@@ -9,6 +9,7 @@ import io.kindling.api.NodeName;
 import io.kindling.core.internal.wire.RawPeer;
 import io.kindling.testsupport.Await;
 import io.kindling.testsupport.Closer;
+import io.kindling.testsupport.OpenFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -91,6 +92,7 @@ class HostileNetworkTest {
 
     @Test
     void aFloodPastTheFileLimitDoesNotDeafenTheListener() throws Exception {
+        OpenFiles.assumeAtLeast(8192);
         // The handshake bounds are raised so that the flood really exhausts the child's file descriptors. 1,024 of
         // them (not the 2,048 of the measurement): a connection the listen queue had no room for is
         // dropped by the kernel after a few SYN-ACK retries, so 3,000 connections do not reliably reach 2,048.
@@ -136,6 +138,7 @@ class HostileNetworkTest {
 
     @Test
     void lengthOnlyConnectionsCostWhatTheySent() throws Exception {
+        OpenFiles.assumeAtLeast(8192);
         // Bounds raised so that all 2,000 reach the handshake: this measures what each costs, not the bounds.
         ChildNode child = closer.add(ChildNode.start("length-target", COOKIE,
                 "kindling.handshake.max-concurrent=100000", "kindling.handshake.max-per-source=100000",
@@ -169,6 +172,7 @@ class HostileNetworkTest {
 
     @Test
     void failedHellosLeaveNoState() throws Exception {
+        OpenFiles.assumeAtLeast(8192);
         ChildNode child = closer.add(ChildNode.start("hello-target", COOKIE));
         KindlingNode probe = probe(child, "hello-probe");
         long before = probe.call(child.name(), HostileTasks.heapAfterGc(), CALL);

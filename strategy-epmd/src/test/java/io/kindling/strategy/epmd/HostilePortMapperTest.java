@@ -7,6 +7,7 @@ import io.kindling.core.KindlingNode;
 import io.kindling.core.cluster.Cluster;
 import io.kindling.testsupport.Await;
 import io.kindling.testsupport.Closer;
+import io.kindling.testsupport.OpenFiles;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -32,6 +33,7 @@ class HostilePortMapperTest {
 
     @Test
     void theRealEpmdClientIsAnsweredDuringAFloodOfIdleConnections() throws Exception {
+        OpenFiles.assumeAtLeast(8192);
         int port = ErlangTools.freePort();
         PortMapper mapper = closer.add(PortMapper.start(null, port)); // every interface, as epmd
         EpmdClient client = new EpmdClient("127.0.0.1", port, Duration.ofSeconds(5));

@@ -70,6 +70,8 @@ public final class Connections {
     private volatile NodeAddress listening;
 
     /**
+     * Sets up a node's connections; {@link #listen} starts accepting.
+     *
      * @param runtime the node's runtime
      * @param transport opens and accepts connections
      * @param cookie the cluster cookie
@@ -112,7 +114,11 @@ public final class Connections {
         return listening;
     }
 
-    /** {@return the active connection to a node, or {@code null}} */
+    /**
+     * {@return the active connection to a node, or {@code null}}
+     *
+     * @param node the peer
+     */
     public PeerConnection active(NodeName node) {
         PeerSlot slot = slots.get(node);
         return slot == null ? null : slot.active();

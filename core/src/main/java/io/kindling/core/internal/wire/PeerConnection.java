@@ -403,6 +403,8 @@ public final class PeerConnection {
     /**
      * Closes the connection once: pending calls fail with {@link NodeDownException}, tasks the peer runs here are
      * interrupted, and the node is told.
+     *
+     * @param reason why, for the node-down event and the log
      */
     public void close(String reason) {
         if (!closed.compareAndSet(false, true)) {
