@@ -1,6 +1,7 @@
 package io.kindling.examples.kv;
 
 import io.kindling.api.Config;
+import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.cluster.Cluster;
@@ -24,8 +25,8 @@ import java.util.Map;
  *   <li>{@code kv.timeout}: the bound on one routed operation, default 5 s.</li>
  * </ul>
  * With {@code kindling.cluster.strategy} set (the run script uses {@code local-epmd}) the node joins the others by
- * name, as Erlang nodes do through epmd. Prints {@code READY kv=<port> node=<port>}; runs until its standard input
- * ends.
+ * name, as Erlang nodes do through epmd. Prints {@code READY kv=<port> node=<port>}, then {@code UP <node>} and
+ * {@code DOWN <node> <reason>} as peers come and go; runs until its standard input ends.
  */
 public final class KvMain {
 
@@ -44,6 +45,14 @@ public final class KvMain {
             System.exit(2);
         }
         try (Kv kv = start(args[0], System.getenv(), java.util.Arrays.copyOfRange(args, 1, args.length))) {
+            kv.node().monitor(event -> {
+                switch (event) {
+                    case NodeEvent.NodeUp up -> System.out.println("UP " + up.node());
+                    case NodeEvent.NodeDown down -> System.out.println("DOWN " + down.node() + " " + down.reason());
+                    default -> { }
+                }
+                System.out.flush();
+            });
             System.out.println("READY kv=" + kv.server().port() + " node=" + kv.node().address().port());
             System.out.flush();
             while (System.in.read() >= 0) {
