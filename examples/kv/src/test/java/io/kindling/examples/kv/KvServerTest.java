@@ -76,6 +76,20 @@ class KvServerTest {
     }
 
     @Test
+    void theTableComesFromTheEnvironmentAndAnArgumentWins() throws Exception {
+        KvMain.Kv fromEnvironment = closer.add(KvMain.start("env", Map.of("KV_ROUTING_TABLE", "a-c:env@127.0.0.1"),
+                "kv.port=0", "kindling.cookie=" + COOKIE));
+        try (KvClient client = new KvClient(fromEnvironment.server().port())) {
+            assertTrue(client.request("CREATE dates").contains("(a-c:env@127.0.0.1)"));
+        }
+        KvMain.Kv overridden = closer.add(KvMain.start("arg", Map.of("KV_ROUTING_TABLE", "a-c:arg@127.0.0.1"),
+                "kv.port=0", "kindling.cookie=" + COOKIE, "kv.routing-table=a-z:arg@127.0.0.1"));
+        try (KvClient client = new KvClient(overridden.server().port())) {
+            assertEquals("OK", client.request("CREATE dates"));
+        }
+    }
+
+    @Test
     void manyClientsAtOnce() throws Exception {
         KvMain.Kv kv = start("many");
         int clients = 64;
