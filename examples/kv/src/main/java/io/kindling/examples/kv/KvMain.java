@@ -22,11 +22,13 @@ import java.util.Map;
  *   <li>{@code kv.router}: {@code table} (default) or {@code hash};</li>
  *   <li>{@code kv.routing-table}: for {@code table}, e.g. {@code a-m:foo@127.0.0.1,n-z:bar@127.0.0.1}; unset, every
  *       bucket lives on this node (development, most tests);</li>
- *   <li>{@code kv.timeout}: the bound on one routed operation, default 5 s.</li>
+ *   <li>{@code kv.timeout}: the bound on one routed operation, default 5 s;</li>
+ *   <li>{@code kv.stop-at-end-of-input}: stop when standard input ends (default {@code true}, for a terminal and
+ *       for tests); a release sets {@code false} and stops on SIGTERM.</li>
  * </ul>
  * With {@code kindling.cluster.strategy} set (the run script uses {@code local-epmd}) the node joins the others by
  * name, as Erlang nodes do through epmd. Prints {@code READY kv=<port> node=<port>}, then {@code UP <node>} and
- * {@code DOWN <node> <reason>} as peers come and go; runs until its standard input ends.
+ * {@code DOWN <node> <reason>} as peers come and go. SIGTERM closes it gracefully.
  */
 public final class KvMain {
 
@@ -40,26 +42,34 @@ public final class KvMain {
      * @throws Exception if it cannot start
      */
     public static void main(String[] args) throws Exception {
-        if (args.length == 0) {
-            System.err.println("usage: KvMain NAME [key=value ...]   (NAME: foo, or foo@host)");
-            System.exit(2);
-        }
-        try (Kv kv = start(args[0], System.getenv(), java.util.Arrays.copyOfRange(args, 1, args.length))) {
-            kv.node().monitor(event -> {
-                switch (event) {
-                    case NodeEvent.NodeUp up -> System.out.println("UP " + up.node());
-                    case NodeEvent.NodeDown down -> System.out.println("DOWN " + down.node() + " " + down.reason());
-                    default -> { }
-                }
-                System.out.flush();
-            });
-            System.out.println("READY kv=" + kv.server().port() + " node=" + kv.node().address().port());
+        boolean named = args.length > 0 && !args[0].contains("=");
+        String name = named ? args[0] : null;
+        String[] settings = java.util.Arrays.copyOfRange(args, named ? 1 : 0, args.length);
+        Kv kv = start(name, System.getenv(), settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                kv.close(); // SIGTERM (a release's stop): close the cluster and the server, drain, leave
+            } catch (IOException | RuntimeException e) {
+                System.err.println("Closing on shutdown failed: " + e);
+            }
+        }));
+        kv.node().monitor(event -> {
+            switch (event) {
+                case NodeEvent.NodeUp up -> System.out.println("UP " + up.node());
+                case NodeEvent.NodeDown down -> System.out.println("DOWN " + down.node() + " " + down.reason());
+                default -> { }
+            }
             System.out.flush();
+        });
+        System.out.println("READY kv=" + kv.server().port() + " node=" + kv.node().address().port());
+        System.out.flush();
+        if (kv.node().config().getBoolean("kv.stop-at-end-of-input", true)) {
             while (System.in.read() >= 0) {
                 // runs until standard input ends
             }
+            System.exit(0); // the shutdown hook closes the node
         }
-        System.exit(0);
+        Thread.currentThread().join(); // a release: runs until a signal stops the JVM
     }
 
     /**
@@ -85,15 +95,18 @@ public final class KvMain {
     /**
      * Starts a node of the store.
      *
-     * @param name the node's name, or only its name part ({@code @127.0.0.1} is added)
+     * @param name the node's name, or only its name part ({@code @127.0.0.1} is added); {@code null} to take
+     *     {@code kindling.node.name} from the configuration (a release's {@code KINDLING_NODE_NAME})
      * @param environment where {@code KV_*} variables are read
      * @param settings {@code key=value} settings, the highest layer
      * @return the running node
      * @throws IOException if the server cannot listen
      */
     public static Kv start(String name, Map<String, String> environment, String... settings) throws IOException {
-        KindlingNode.Builder builder = KindlingNode.builder().name(name.contains("@") ? name : name + "@127.0.0.1")
-                .attribute("kv", "true");
+        KindlingNode.Builder builder = KindlingNode.builder().attribute("kv", "true");
+        if (name != null) {
+            builder.name(name.contains("@") ? name : name + "@127.0.0.1");
+        }
         environment.forEach((variable, value) -> {
             if (variable.startsWith("KV_")) {
                 builder.set(variable.toLowerCase(Locale.ROOT).replace('_', '.'), value);

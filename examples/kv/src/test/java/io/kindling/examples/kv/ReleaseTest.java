@@ -1,0 +1,120 @@
+package io.kindling.examples.kv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.testsupport.Await;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The KV example's releases {@code foo} and {@code bar}, built by {@code kindling-maven-plugin} in this build, run as
+ * a user would: from a clean environment ({@code env -i}, a minimal {@code PATH}, no {@code JAVA_HOME}), as daemons.
+ */
+class ReleaseTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private final List<Path> started = new ArrayList<>();
+
+    private static Path release(String name) {
+        return Path.of(System.getProperty("kindling.release.dir"), name);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Runs {@code bin/<name> <command>} in a clean environment; returns exit status and output. */
+    private static String[] bin(String name, int kvPort, int epmdPort, String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "HOME=" + System.getProperty(
+                "java.io.tmpdir"), "KV_PORT=" + kvPort, "KINDLING_STRATEGY_EPMD_PORT=" + epmdPort,
+                "KINDLING_STRATEGY_EPMD_SERVER_ADDRESS=127.0.0.1", release(name).resolve("bin").resolve(name)
+                        .toString()));
+        line.addAll(List.of(command));
+        Path output = Files.createTempFile("release", ".out");
+        try {
+            Process process = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .start();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("bin/" + name + " " + String.join(" ", command) + " hung");
+            }
+            return new String[] {String.valueOf(process.exitValue()), Files.readString(output).trim()};
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (Path root : started) {
+            String name = root.getFileName().toString();
+            Path pid = root.resolve("tmp").resolve(name + ".pid");
+            if (Files.exists(pid)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    @Test
+    void fooAndBarRunAsDaemonsServeTheStoreAndStopCleanly() throws Exception {
+        int epmd = freePort();
+        int fooPort = freePort();
+        int barPort = freePort();
+        assertEquals("foo 0.1.0-SNAPSHOT", bin("foo", fooPort, epmd, "version")[1]);
+        started.add(release("foo"));
+        started.add(release("bar"));
+        String[] foo = bin("foo", fooPort, epmd, "daemon");
+        assertEquals("0", foo[0], foo[1]);
+        String[] bar = bin("bar", barPort, epmd, "daemon");
+        assertEquals("0", bar[0], bar[1]);
+        String fooPid = bin("foo", fooPort, epmd, "pid")[1];
+        assertTrue(ProcessHandle.of(Long.parseLong(fooPid)).map(ProcessHandle::isAlive).orElse(false), fooPid);
+
+        Await.until("foo to serve a bucket of bar's", WAIT, () -> {
+            try (KvClient client = new KvClient(fooPort)) {
+                return client.request("CREATE shopping").equals("OK");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        try (KvClient onFoo = new KvClient(fooPort); KvClient onBar = new KvClient(barPort)) {
+            assertEquals("OK", onFoo.request("PUT shopping milk 3"));
+            assertEquals("3\nOK", onBar.request("GET shopping milk"));
+        }
+
+        String[] stopped = bin("foo", fooPort, epmd, "stop");
+        assertEquals("0", stopped[0], stopped[1]);
+        assertFalse(ProcessHandle.of(Long.parseLong(fooPid)).map(ProcessHandle::isAlive).orElse(false),
+                "no foo process left");
+        String[] notRunning = bin("foo", fooPort, epmd, "pid");
+        assertEquals("1", notRunning[0]);
+        assertTrue(notRunning[1].contains("foo is not running"), notRunning[1]);
+        assertEquals("0", bin("bar", barPort, epmd, "stop")[0]);
+        String log = Files.readString(release("foo").resolve("log").resolve("foo.log"));
+        assertTrue(log.contains("READY kv=" + fooPort), log);
+    }
+
+    @Test
+    void theReleaseCarriesItsOwnJava() throws Exception {
+        Path java = release("foo").resolve("runtime").resolve("bin").resolve("java");
+        assertTrue(Files.isExecutable(java), java + " exists");
+        Path lib = release("foo").resolve("lib");
+        try (var jars = Files.list(lib)) {
+            List<String> names = jars.map(jar -> jar.getFileName().toString()).toList();
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("kindling-strategy-epmd")), names.toString());
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("kindling-example-kv")), names.toString());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+#!/bin/sh
+# @NAME@ @VERSION@: a Kindling release. Commands: start (foreground), daemon (background, pid file, output to log/),
+# stop (SIGTERM: the node closes its clusters and pools and drains calls; waits for the process), restart, pid,
+# version. Needs no JAVA_HOME and no java on PATH: runtime/ is the release's own Java.
+set -eu
+RELEASE_ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
+RELEASE_NAME='@NAME@'
+RELEASE_VSN=$(cat "$RELEASE_ROOT/releases/current")
+RELEASE_DIR="$RELEASE_ROOT/releases/$RELEASE_VSN"
+export RELEASE_ROOT RELEASE_NAME RELEASE_VSN
+# rel/env.sh: sourced before every command, may set KINDLING_NODE_NAME, KINDLING_COOKIE and anything else
+if [ -f "$RELEASE_DIR/env.sh" ]; then
+    . "$RELEASE_DIR/env.sh"
+fi
+JAVA="$RELEASE_ROOT/runtime/bin/java"
+if [ ! -x "$JAVA" ]; then
+    JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+fi
+export KINDLING_CONFIG="${KINDLING_CONFIG:-$RELEASE_DIR/kindling.properties}"
+if [ -z "${KINDLING_COOKIE:-}" ]; then
+    export KINDLING_COOKIE_FILE="${KINDLING_COOKIE_FILE:-$RELEASE_ROOT/releases/COOKIE}"
+fi
+PID_FILE="$RELEASE_ROOT/tmp/$RELEASE_NAME.pid"
+LOG_FILE="$RELEASE_ROOT/log/$RELEASE_NAME.log"
+
+running_pid() {
+    if [ -f "$PID_FILE" ]; then
+        pid=$(cat "$PID_FILE")
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+            echo "$pid"
+            return 0
+        fi
+    fi
+    return 1
+}
+
+case "${1:-}" in
+    start)
+        shift
+        # jvm.options (rel/vm.args): one option per line, # for comments; no spaces inside an option
+        # shellcheck disable=SC2046
+        set -- $(grep -v '^[[:space:]]*#' "$RELEASE_DIR/jvm.options" | tr '\n' ' ') @LAUNCH@ "$@"
+        exec "$JAVA" "$@"
+        ;;
+    daemon)
+        shift
+        if pid=$(running_pid); then
+            echo "$RELEASE_NAME is already running (pid $pid)" >&2
+            exit 1
+        fi
+        mkdir -p "$RELEASE_ROOT/tmp" "$RELEASE_ROOT/log"
+        nohup "$0" start "$@" >> "$LOG_FILE" 2>&1 < /dev/null &
+        echo $! > "$PID_FILE"
+        echo "$RELEASE_NAME started (pid $!), output in $LOG_FILE"
+        ;;
+    stop)
+        if ! pid=$(running_pid); then
+            echo "$RELEASE_NAME is not running (no live process in $PID_FILE)" >&2
+            exit 1
+        fi
+        kill -TERM "$pid"
+        waited=0
+        while kill -0 "$pid" 2>/dev/null; do
+            if [ "$waited" -ge 300 ]; then
+                echo "$RELEASE_NAME (pid $pid) did not stop within 30 s; kill -9 $pid ends it" >&2
+                exit 1
+            fi
+            sleep 0.1
+            waited=$((waited + 1))
+        done
+        rm -f "$PID_FILE"
+        echo "$RELEASE_NAME stopped"
+        ;;
+    restart)
+        "$0" stop || true
+        shift
+        exec "$0" daemon "$@"
+        ;;
+    pid)
+        if pid=$(running_pid); then
+            echo "$pid"
+        else
+            echo "$RELEASE_NAME is not running" >&2
+            exit 1
+        fi
+        ;;
+    version)
+        echo "$RELEASE_NAME $RELEASE_VSN"
+        ;;
+    *)
+        echo "usage: $0 start|daemon|stop|restart|pid|version" >&2
+        exit 2
+        ;;
+esac
