@@ -189,20 +189,30 @@ public class ReleaseMojo extends AbstractMojo {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** The build's cookie, made once per output directory: 32 random bytes, base64url, owner-only. */
+    /**
+     * The build's cookie, made once per output directory and shared by its releases, owner-only. It is a key token
+     * ({@value #KEY_TOKEN_PREFIX} and 32 random bytes, base64url): a node uses those bytes as the handshake key
+     * directly. There is no password behind it to stretch, so a release starts without the cookie's key
+     * derivation (0.1 to 0.6 s).
+     */
     private Path cookie() throws IOException {
         Path cookie = outputDirectory.toPath().resolve("COOKIE");
         synchronized (ReleaseMojo.class) {
             if (!Files.exists(cookie)) {
                 byte[] bytes = new byte[32];
                 new SecureRandom().nextBytes(bytes);
+                Files.createDirectories(cookie.getParent());
                 Files.createFile(cookie, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
                         "rw-------")));
-                Files.writeString(cookie, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "\n");
+                Files.writeString(cookie, KEY_TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(bytes) + "\n");
             }
         }
         return cookie;
     }
+
+    /** The prefix of a cookie that carries a key (core's {@code Cookies.KEY_TOKEN_PREFIX}: the same format). */
+    static final String KEY_TOKEN_PREFIX = "kindling-key-v2:";
 
     private void writeLauncher(Path root) throws IOException, MojoExecutionException {
         String template;

@@ -2,6 +2,8 @@
 # @NAME@ @VERSION@: a Kindling release. Commands: start (foreground), daemon (background, pid file, output to log/),
 # stop (SIGTERM: the node closes its clusters and pools and drains calls; waits for the process), restart, pid,
 # version. Needs no JAVA_HOME and no java on PATH: runtime/ is the release's own Java.
+# Heart (KINDLING_HEART=1, e.g. in env.sh): daemon runs a watchdog that starts the node again when its process
+# dies, at most KINDLING_HEART_MAX_RESTARTS (default 5) times a minute; stop ends the watchdog first.
 set -eu
 RELEASE_ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 RELEASE_NAME='@NAME@'
@@ -21,6 +23,8 @@ if [ -z "${KINDLING_COOKIE:-}" ]; then
     export KINDLING_COOKIE_FILE="${KINDLING_COOKIE_FILE:-$RELEASE_ROOT/releases/COOKIE}"
 fi
 PID_FILE="$RELEASE_ROOT/tmp/$RELEASE_NAME.pid"
+HEART_PID_FILE="$RELEASE_ROOT/tmp/$RELEASE_NAME.heart.pid"
+STOP_FILE="$RELEASE_ROOT/tmp/$RELEASE_NAME.stopping"
 LOG_FILE="$RELEASE_ROOT/log/$RELEASE_NAME.log"
 
 running_pid() {
@@ -49,15 +53,56 @@ case "${1:-}" in
             exit 1
         fi
         mkdir -p "$RELEASE_ROOT/tmp" "$RELEASE_ROOT/log"
-        nohup "$0" start "$@" >> "$LOG_FILE" 2>&1 < /dev/null &
-        echo $! > "$PID_FILE"
-        echo "$RELEASE_NAME started (pid $!), output in $LOG_FILE"
+        rm -f "$STOP_FILE"
+        if [ "${KINDLING_HEART:-0}" = 1 ]; then
+            nohup "$0" heart "$@" >> "$LOG_FILE" 2>&1 < /dev/null &
+            echo $! > "$HEART_PID_FILE"
+            waited=0
+            while [ ! -s "$PID_FILE" ] && [ "$waited" -lt 100 ]; do
+                sleep 0.1
+                waited=$((waited + 1))
+            done
+            echo "$RELEASE_NAME started with heart (watchdog pid $!), output in $LOG_FILE"
+        else
+            nohup "$0" start "$@" >> "$LOG_FILE" 2>&1 < /dev/null &
+            echo $! > "$PID_FILE"
+            echo "$RELEASE_NAME started (pid $!), output in $LOG_FILE"
+        fi
+        ;;
+    heart)
+        shift
+        restarts=0
+        window=$(date +%s)
+        while :; do
+            "$0" start "$@" < /dev/null &
+            child=$!
+            echo "$child" > "$PID_FILE"
+            wait "$child" || true
+            if [ -f "$STOP_FILE" ]; then
+                break
+            fi
+            now=$(date +%s)
+            if [ $((now - window)) -ge 60 ]; then
+                restarts=0
+                window=$now
+            fi
+            restarts=$((restarts + 1))
+            if [ "$restarts" -gt "${KINDLING_HEART_MAX_RESTARTS:-5}" ]; then
+                echo "heart: $RELEASE_NAME exited $restarts times within a minute; not restarting it again"
+                break
+            fi
+            echo "heart: $RELEASE_NAME (pid $child) exited; starting it again ($restarts in this minute)"
+        done
+        rm -f "$HEART_PID_FILE"
         ;;
     stop)
         if ! pid=$(running_pid); then
             echo "$RELEASE_NAME is not running (no live process in $PID_FILE)" >&2
             exit 1
         fi
+        mkdir -p "$RELEASE_ROOT/tmp"
+        heart=$(cat "$HEART_PID_FILE" 2>/dev/null || true) # read first: the watchdog removes it as it ends
+        touch "$STOP_FILE"
         kill -TERM "$pid"
         waited=0
         while kill -0 "$pid" 2>/dev/null; do
@@ -68,7 +113,12 @@ case "${1:-}" in
             sleep 0.1
             waited=$((waited + 1))
         done
-        rm -f "$PID_FILE"
+        if [ -n "$heart" ]; then
+            while kill -0 "$heart" 2>/dev/null; do
+                sleep 0.1
+            done
+        fi
+        rm -f "$PID_FILE" "$STOP_FILE" "$HEART_PID_FILE"
         echo "$RELEASE_NAME stopped"
         ;;
     restart)

@@ -28,6 +28,9 @@ import javax.crypto.spec.PBEKeySpec;
  * file that others can read or write is refused. A generated cookie is 32 random bytes (base64url); a cookie shorter
  * than {@value #SHORT_COOKIE} bytes is accepted with a warning naming its length.
  *
+ * <p>A cookie may also be a key token, {@value #KEY_TOKEN_PREFIX} and base64url bytes, used as the key as they are:
+ * what a pool hands its runners, and what a release's generated cookie file holds.
+ *
  * <p>The handshake never uses the cookie itself: {@link #key} stretches it once per process with PBKDF2-HMAC-SHA256
  * ({@value #KDF_ITERATIONS} iterations), so that guessing a cookie offline from a captured handshake costs that
  * many HMACs per guess instead of one.
@@ -162,7 +165,12 @@ public final class Cookies {
         if (isKeyToken(cookie)) {
             String token = new String(cookie, StandardCharsets.UTF_8).trim();
             try {
-                return Base64.getUrlDecoder().decode(token.substring(KEY_TOKEN_PREFIX.length()));
+                byte[] key = Base64.getUrlDecoder().decode(token.substring(KEY_TOKEN_PREFIX.length()));
+                if (key.length < SHORT_COOKIE) {
+                    throw new ConfigException("kindling.cookie", "The cookie is a key token with a " + key.length
+                            + "-byte key; a key token carries at least " + SHORT_COOKIE + " bytes (releases write 32)");
+                }
+                return key;
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("kindling.cookie", "The cookie looks like a derived key (it starts with "
                         + KEY_TOKEN_PREFIX + ") but is not valid base64url: " + e.getMessage());

@@ -37,10 +37,16 @@ class ReleaseTest {
 
     /** Runs {@code bin/<name> <command>} in a clean environment; returns exit status and output. */
     private static String[] bin(String name, int kvPort, int epmdPort, String... command) throws Exception {
+        return bin(List.of(), name, kvPort, epmdPort, command);
+    }
+
+    private static String[] bin(List<String> environment, String name, int kvPort, int epmdPort, String... command)
+            throws Exception {
         List<String> line = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "HOME=" + System.getProperty(
                 "java.io.tmpdir"), "KV_PORT=" + kvPort, "KINDLING_STRATEGY_EPMD_PORT=" + epmdPort,
-                "KINDLING_STRATEGY_EPMD_SERVER_ADDRESS=127.0.0.1", release(name).resolve("bin").resolve(name)
-                        .toString()));
+                "KINDLING_STRATEGY_EPMD_SERVER_ADDRESS=127.0.0.1"));
+        line.addAll(environment);
+        line.add(release(name).resolve("bin").resolve(name).toString());
         line.addAll(List.of(command));
         Path output = Files.createTempFile("release", ".out");
         try {
@@ -60,11 +66,58 @@ class ReleaseTest {
     void stopAll() throws Exception {
         for (Path root : started) {
             String name = root.getFileName().toString();
-            Path pid = root.resolve("tmp").resolve(name + ".pid");
-            if (Files.exists(pid)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            for (String file : List.of(name + ".heart.pid", name + ".pid")) { // the watchdog first
+                Path pid = root.resolve("tmp").resolve(file);
+                if (Files.exists(pid) && !Files.readString(pid).isBlank()) {
+                    ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()))
+                            .ifPresent(ProcessHandle::destroyForcibly);
+                }
+                Files.deleteIfExists(pid);
             }
         }
+    }
+
+    private static boolean alive(String pid) {
+        return ProcessHandle.of(Long.parseLong(pid.trim())).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static boolean answers(int port) {
+        try (KvClient client = new KvClient(port)) {
+            return client.request("CREATE apples").equals("OK");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void heartRestartsAKilledNodeAndStopIsNotUndone() throws Exception {
+        int epmd = freePort();
+        int port = freePort();
+        List<String> heart = List.of("KINDLING_HEART=1", "KV_ROUTING_TABLE=a-z:foo@127.0.0.1");
+        started.add(release("foo"));
+        String[] daemon = bin(heart, "foo", port, epmd, "daemon");
+        assertEquals("0", daemon[0], daemon[1]);
+        Await.until("foo to answer", WAIT, () -> answers(port));
+        String first = bin("foo", port, epmd, "pid")[1];
+        ProcessHandle.of(Long.parseLong(first)).orElseThrow().destroyForcibly(); // kill -9
+        Await.until("heart to start foo again", WAIT, () -> {
+            try {
+                String now = bin("foo", port, epmd, "pid")[1];
+                return now.matches("\\d+") && !now.equals(first) && alive(now);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Await.until("the restarted foo to answer", WAIT, () -> answers(port));
+        String second = bin("foo", port, epmd, "pid")[1];
+        String watchdog = Files.readString(release("foo").resolve("tmp").resolve("foo.heart.pid")).trim();
+        String[] stopped = bin(heart, "foo", port, epmd, "stop");
+        assertEquals("0", stopped[0], stopped[1]);
+        assertFalse(alive(second), "foo stopped");
+        assertFalse(alive(watchdog), "the watchdog ended with it, so nothing starts foo again");
+        assertFalse(answers(port));
+        assertTrue(Files.readString(release("foo").resolve("log").resolve("foo.log")).contains("heart: foo (pid "
+                + first + ") exited; starting it again"));
     }
 
     @Test
