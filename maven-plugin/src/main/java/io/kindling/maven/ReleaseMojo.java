@@ -88,6 +88,23 @@ public class ReleaseMojo extends AbstractMojo {
     @Parameter
     private List<String> addModules = new ArrayList<>();
 
+    /**
+     * Arguments of a training run: when set, the release runs once at build time with them (after
+     * {@code arguments}) and its start-up cache is kept (an AOT cache on JDK 25+, a class-data archive before),
+     * which {@code bin/<name>} then uses: classes come loaded and linked, the JVM's answer to a release's code
+     * preloading. The run must print {@code trainingReadyLine} and exit when its standard input ends.
+     */
+    @Parameter
+    private List<String> trainingArguments = new ArrayList<>();
+
+    /** The start of the line a training run prints when it is up. */
+    @Parameter(defaultValue = "READY")
+    private String trainingReadyLine;
+
+    /** How long a training run may take, in seconds. */
+    @Parameter(defaultValue = "120")
+    private int trainingTimeoutSeconds;
+
     /** Where releases go. */
     @Parameter(defaultValue = "${project.build.directory}/release")
     private File outputDirectory;
@@ -135,6 +152,9 @@ public class ReleaseMojo extends AbstractMojo {
             Files.writeString(release.resolve("kindling.properties"), config);
             Files.copy(cookie(), root.resolve("releases").resolve("COOKIE"));
             writeLauncher(root);
+            if (!trainingArguments.isEmpty()) {
+                train(root, release);
+            }
             Files.createDirectories(root.resolve("log"));
             Files.createDirectories(root.resolve("tmp"));
             getLog().info("Release " + name + " " + version + " in " + root + " (" + size(root) / (1 << 20)
@@ -230,6 +250,65 @@ public class ReleaseMojo extends AbstractMojo {
         Files.writeString(bin, template.replace("@NAME@", name).replace("@VERSION@", version)
                 .replace("@LAUNCH@", launch.toString()));
         Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** Runs the application once with the training arguments and keeps its start-up cache in the release. */
+    private void train(Path root, Path release) throws IOException, MojoExecutionException {
+        boolean aot = Runtime.version().feature() >= 25;
+        Path cache = release.resolve(aot ? "app.aot" : "app.jsa");
+        List<String> command = new ArrayList<>(List.of(root.resolve("runtime").resolve("bin").resolve("java")
+                .toString(), aot ? "-XX:AOTCacheOutput=" + cache : "-XX:ArchiveClassesAtExit=" + cache));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("--module-path", root.resolve("lib").toString(), "-m", main));
+        command.addAll(arguments);
+        command.addAll(trainingArguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(key -> key.startsWith("KINDLING_"));
+        builder.environment().put("KINDLING_COOKIE_FILE", root.resolve("releases").resolve("COOKIE").toString());
+        long started = System.nanoTime();
+        Process process = builder.start();
+        try {
+            List<String> output = new ArrayList<>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = lines.readLine()) != null) {
+                        synchronized (output) {
+                            output.add(line);
+                            output.notifyAll();
+                        }
+                    }
+                } catch (IOException e) {
+                    // the process ended
+                }
+            });
+            long deadline = started + java.util.concurrent.TimeUnit.SECONDS.toNanos(trainingTimeoutSeconds);
+            synchronized (output) {
+                while (output.stream().noneMatch(line -> line.startsWith(trainingReadyLine))) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
+                        throw new MojoExecutionException("The training run of release " + name + " did not print '"
+                                + trainingReadyLine + "' within " + trainingTimeoutSeconds + " s: " + output);
+                    }
+                    output.wait(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+            }
+            process.getOutputStream().close(); // end of input: the application stops, and the JVM writes its cache
+            if (!process.waitFor(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)
+                    || process.exitValue() != 0 || !Files.isRegularFile(cache)) {
+                throw new MojoExecutionException("The training run of release " + name + " did not end cleanly with "
+                        + "a cache in " + cache + ": " + output);
+            }
+            getLog().info("Release " + name + ": start-up cache trained in "
+                    + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms, "
+                    + Files.size(cache) / (1 << 20) + " MiB");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MojoExecutionException("Interrupted while training release " + name, e);
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     private static long size(Path root) throws IOException {

@@ -43,7 +43,13 @@ case "${1:-}" in
         shift
         # jvm.options (rel/vm.args): one option per line, # for comments; no spaces inside an option
         # shellcheck disable=SC2046
-        set -- $(grep -v '^[[:space:]]*#' "$RELEASE_DIR/jvm.options" | tr '\n' ' ') @LAUNCH@ "$@"
+        cache=""
+        if [ -f "$RELEASE_DIR/app.aot" ]; then
+            cache="-XX:AOTCache=$RELEASE_DIR/app.aot"      # trained at build time
+        elif [ -f "$RELEASE_DIR/app.jsa" ]; then
+            cache="-XX:SharedArchiveFile=$RELEASE_DIR/app.jsa"
+        fi
+        set -- $cache $(grep -v '^[[:space:]]*#' "$RELEASE_DIR/jvm.options" | tr '\n' ' ') @LAUNCH@ "$@"
         exec "$JAVA" "$@"
         ;;
     daemon)
