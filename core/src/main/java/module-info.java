@@ -20,6 +20,8 @@ module io.kindling.core {
     requires transitive io.kindling.api;
     // sun.reflect.ReflectionFactory: a lambda's serialized form, without opening the user's packages
     requires jdk.unsupported;
+    // A release's rpc and remote: Java snippets run inside the node (optional: a runtime without it says so)
+    requires static jdk.jshell;
 
     exports io.kindling.core;
     exports io.kindling.core.cluster;

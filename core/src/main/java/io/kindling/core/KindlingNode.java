@@ -134,8 +134,40 @@ public final class KindlingNode implements Node {
                         + extension.getClass().getName() + ": " + e, e);
             }
         }
+        writeAddressFile();
         LOG.log(Level.INFO, "Node " + name + " listening on " + address.host() + ":" + address.port());
         return this;
+    }
+
+    /**
+     * {@code kindling.node.address-file}: where the node writes {@code name@host:port} once it listens, and which it
+     * deletes when it closes, so that tools on the same host (a release's {@code rpc}) find a node whose port was
+     * chosen at start.
+     */
+    private void writeAddressFile() {
+        String file = config.getString("kindling.node.address-file", "");
+        if (file.isBlank()) {
+            return;
+        }
+        java.nio.file.Path path = java.nio.file.Path.of(file.trim());
+        try {
+            java.nio.file.Path parent = path.toAbsolutePath().getParent();
+            java.nio.file.Files.createDirectories(parent);
+            java.nio.file.Path temporary = java.nio.file.Files.createTempFile(parent, ".address", ".tmp");
+            java.nio.file.Files.writeString(temporary, address + "\n");
+            java.nio.file.Files.move(temporary, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            closeHooks.add(() -> {
+                try {
+                    java.nio.file.Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, "Could not delete " + path + ": " + e);
+                }
+            });
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Node " + name + " could not write its address to " + path
+                    + " (kindling.node.address-file): " + e.getMessage());
+        }
     }
 
     @Override

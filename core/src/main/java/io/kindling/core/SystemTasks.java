@@ -30,6 +30,38 @@ public final class SystemTasks {
         return new ConnectedNodeAttributes();
     }
 
+    /**
+     * A task that evaluates Java source inside the running node, in a JShell session kept between calls with the
+     * same id (a release's {@code rpc} and {@code remote}); in the source, {@code node} is the node. Needs the
+     * {@code jdk.jshell} module in the node's runtime.
+     *
+     * @param session the session's id: the same id keeps variables between calls
+     * @param source an expression, statements or declarations
+     * @return a task that returns the last value produced (an empty string when none)
+     */
+    public static RemoteCallable<String> evaluate(String session, String source) {
+        return new Evaluate(session, source);
+    }
+
+    /**
+     * The node a shell snippet runs in ({@link #evaluate}: a release's {@code rpc} and {@code remote}); each
+     * session starts with {@code var node = SystemTasks.shellNode().orElse(null)}.
+     *
+     * @return the node, or empty outside a shell (a release's {@code eval} starts no node)
+     */
+    public static java.util.Optional<io.kindling.api.Node> shellNode() {
+        return java.util.Optional.ofNullable(io.kindling.core.internal.shell.Shells.node());
+    }
+
+    private record Evaluate(String session, String source) implements RemoteCallable<String> {
+        @Override
+        public String call() {
+            io.kindling.api.Node node = KindlingNode.current().orElseThrow(
+                    () -> new IllegalStateException("evaluate() runs only as a remote task"));
+            return io.kindling.core.internal.shell.Shells.eval(node, session, source);
+        }
+    }
+
     private record ConnectedNodeAttributes() implements RemoteCallable<Map<NodeName, NodeAttributes>> {
         @Override
         public Map<NodeName, NodeAttributes> call() {

@@ -41,7 +41,7 @@ import org.apache.maven.project.MavenProject;
  *   <li>{@code lib/}: the application's jar and its runtime dependencies, run on the module path (every plugin
  *       module there is found by service binding);</li>
  *   <li>{@code bin/<name>}: a POSIX launcher ({@code start}, {@code daemon}, {@code stop}, {@code restart},
- *       {@code pid}, {@code version});</li>
+ *       {@code pid}, {@code version}, and with the shell {@code rpc}, {@code remote}, {@code eval});</li>
  *   <li>{@code releases/<version>/}: {@code env.sh} (sourced first), {@code jvm.options} and
  *       {@code kindling.properties} (the runtime configuration, read at boot as {@code KINDLING_CONFIG});
  *       {@code releases/COOKIE}: the cookie, owner-only, shared by every release of the build (made once in the
@@ -104,6 +104,13 @@ public class ReleaseMojo extends AbstractMojo {
     /** How long a training run may take, in seconds. */
     @Parameter(defaultValue = "120")
     private int trainingTimeoutSeconds;
+
+    /**
+     * Whether the release carries the shell: {@code jdk.jshell} in its runtime, and {@code rpc}, {@code remote} and
+     * {@code eval} in its launcher (about 10 MB).
+     */
+    @Parameter(defaultValue = "true")
+    private boolean shell;
 
     /** Where releases go. */
     @Parameter(defaultValue = "${project.build.directory}/release")
@@ -192,6 +199,9 @@ public class ReleaseMojo extends AbstractMojo {
             }
         }
         modules.addAll(addModules);
+        if (shell) {
+            modules.add("jdk.jshell");
+        }
         return modules;
     }
 
@@ -248,7 +258,8 @@ public class ReleaseMojo extends AbstractMojo {
         }
         Path bin = Files.createDirectories(root.resolve("bin")).resolve(name);
         Files.writeString(bin, template.replace("@NAME@", name).replace("@VERSION@", version)
-                .replace("@LAUNCH@", launch.toString()));
+                .replace("@LAUNCH@", launch.toString()).replace("@SHELL@", shell ? "--add-modules jdk.jshell" : "")
+                .replace("@HAS_SHELL@", shell ? "1" : "0"));
         Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
@@ -259,6 +270,9 @@ public class ReleaseMojo extends AbstractMojo {
         List<String> command = new ArrayList<>(List.of(root.resolve("runtime").resolve("bin").resolve("java")
                 .toString(), aot ? "-XX:AOTCacheOutput=" + cache : "-XX:ArchiveClassesAtExit=" + cache));
         command.addAll(jvmOptions);
+        if (shell) {
+            command.addAll(List.of("--add-modules", "jdk.jshell")); // the module graph bin/<name> start uses
+        }
         command.addAll(List.of("--module-path", root.resolve("lib").toString(), "-m", main));
         command.addAll(arguments);
         command.addAll(trainingArguments);

@@ -1,7 +1,9 @@
 #!/bin/sh
 # @NAME@ @VERSION@: a Kindling release. Commands: start (foreground), daemon (background, pid file, output to log/),
 # stop (SIGTERM: the node closes its clusters and pools and drains calls; waits for the process), restart, pid,
-# version. Needs no JAVA_HOME and no java on PATH: runtime/ is the release's own Java.
+# version; with the shell: rpc SOURCE (Java run inside the running node, its value printed), remote (snippets from
+# standard input, run inside the node in one session), eval SOURCE (a fresh JVM with the application's modules, no
+# node). Needs no JAVA_HOME and no java on PATH: runtime/ is the release's own Java.
 # Heart (KINDLING_HEART=1, e.g. in env.sh): daemon runs a watchdog that starts the node again when its process
 # dies, at most KINDLING_HEART_MAX_RESTARTS (default 5) times a minute; stop ends the watchdog first.
 set -eu
@@ -26,6 +28,18 @@ PID_FILE="$RELEASE_ROOT/tmp/$RELEASE_NAME.pid"
 HEART_PID_FILE="$RELEASE_ROOT/tmp/$RELEASE_NAME.heart.pid"
 STOP_FILE="$RELEASE_ROOT/tmp/$RELEASE_NAME.stopping"
 LOG_FILE="$RELEASE_ROOT/log/$RELEASE_NAME.log"
+# the running node writes its address here (kindling.node.address-file), for rpc and remote
+ADDRESS_FILE="$RELEASE_ROOT/tmp/$RELEASE_NAME.node"
+
+shell_client() {
+    if [ @HAS_SHELL@ != 1 ]; then
+        echo "$RELEASE_NAME was built without the shell (shell=false): no rpc, remote or eval" >&2
+        exit 2
+    fi
+    exec "$JAVA" -Xshare:auto -XX:TieredStopAtLevel=1 -Djdk.system.logger.level=WARNING \
+        -Djava.util.logging.config.file=/dev/null --add-modules jdk.jshell,ALL-MODULE-PATH --module-path "$RELEASE_ROOT/lib" \
+        -m io.kindling.core/io.kindling.core.internal.shell.ShellClient "$@"
+}
 
 running_pid() {
     if [ -f "$PID_FILE" ]; then
@@ -49,7 +63,8 @@ case "${1:-}" in
         elif [ -f "$RELEASE_DIR/app.jsa" ]; then
             cache="-XX:SharedArchiveFile=$RELEASE_DIR/app.jsa"
         fi
-        set -- $cache $(grep -v '^[[:space:]]*#' "$RELEASE_DIR/jvm.options" | tr '\n' ' ') @LAUNCH@ "$@"
+        export KINDLING_NODE_ADDRESS_FILE="$ADDRESS_FILE"
+        set -- $cache $(grep -v '^[[:space:]]*#' "$RELEASE_DIR/jvm.options" | tr '\n' ' ') @SHELL@ @LAUNCH@ "$@"
         exec "$JAVA" "$@"
         ;;
     daemon)
@@ -143,8 +158,19 @@ case "${1:-}" in
     version)
         echo "$RELEASE_NAME $RELEASE_VSN"
         ;;
+    rpc)
+        shift
+        shell_client rpc "$ADDRESS_FILE" "$*"
+        ;;
+    remote)
+        shell_client remote "$ADDRESS_FILE"
+        ;;
+    eval)
+        shift
+        shell_client eval "$*"
+        ;;
     *)
-        echo "usage: $0 start|daemon|stop|restart|pid|version" >&2
+        echo "usage: $0 start|daemon|stop|restart|pid|version|rpc SOURCE|remote|eval SOURCE" >&2
         exit 2
         ;;
 esac

@@ -18,6 +18,7 @@ import java.util.Map;
  * first: Kindling's (defaults, {@code kindling.properties}, {@code KINDLING_CONFIG}, {@code KINDLING_*}), then
  * {@code KV_*} environment variables ({@code KV_ROUTING_TABLE} is {@code kv.routing-table}), then the arguments.
  * <ul>
+ *   <li>{@code kv.server}: whether the text server runs (default {@code true}; the guide's bar has none);</li>
  *   <li>{@code kv.port}: the text server's port, default 4040;</li>
  *   <li>{@code kv.router}: {@code table} (default) or {@code hash};</li>
  *   <li>{@code kv.routing-table}: for {@code table}, e.g. {@code a-m:foo@127.0.0.1,n-z:bar@127.0.0.1}; unset, every
@@ -61,7 +62,8 @@ public final class KvMain {
             }
             System.out.flush();
         });
-        System.out.println("READY kv=" + kv.server().port() + " node=" + kv.node().address().port());
+        System.out.println("READY kv=" + (kv.server() == null ? "none" : kv.server().port()) + " node="
+                + kv.node().address().port());
         System.out.flush();
         if (kv.node().config().getBoolean("kv.stop-at-end-of-input", true)) {
             while (System.in.read() >= 0) {
@@ -77,13 +79,15 @@ public final class KvMain {
      *
      * @param node the Kindling node
      * @param store the store
-     * @param server the text server
+     * @param server the text server, or {@code null} when {@code kv.server=false} (the guide's bar: a store only)
      * @param cluster the cluster, or {@code null} without a strategy
      */
     public record Kv(KindlingNode node, KvStore store, KvServer server, Cluster cluster) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
             if (cluster != null) {
                 cluster.close();
             }
@@ -127,8 +131,8 @@ public final class KvMain {
             KvStore store = new KvStore(node, router, timeout);
             Cluster cluster = config.get("kindling.cluster.strategy").filter(s -> !s.isBlank()).isPresent()
                     ? Cluster.builder(node).start() : null;
-            KvServer server = KvServer.start(store, new InetSocketAddress("127.0.0.1", config.getInt("kv.port", 4040)),
-                    Duration.ofMinutes(10));
+            KvServer server = config.getBoolean("kv.server", true) ? KvServer.start(store, new InetSocketAddress(
+                    "127.0.0.1", config.getInt("kv.port", 4040)), Duration.ofMinutes(10)) : null;
             return new Kv(node, store, server, cluster);
         } catch (IOException | RuntimeException e) {
             node.close();

@@ -48,17 +48,25 @@ class ReleaseTest {
         line.addAll(environment);
         line.add(release(name).resolve("bin").resolve(name).toString());
         line.addAll(List.of(command));
+        return run(line, "");
+    }
+
+    /** Runs a command with the given standard input; returns exit status and output (both streams). */
+    private static String[] run(List<String> line, String input) throws Exception {
         Path output = Files.createTempFile("release", ".out");
+        Path stdin = Files.createTempFile("release", ".in");
+        Files.writeString(stdin, input);
         try {
             Process process = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile())
-                    .start();
+                    .redirectInput(stdin.toFile()).start();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("bin/" + name + " " + String.join(" ", command) + " hung");
+                throw new AssertionError(String.join(" ", line) + " hung");
             }
             return new String[] {String.valueOf(process.exitValue()), Files.readString(output).trim()};
         } finally {
             Files.deleteIfExists(output);
+            Files.deleteIfExists(stdin);
         }
     }
 
@@ -87,6 +95,59 @@ class ReleaseTest {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static List<String> clean(String name, int kvPort, int epmdPort, String... extra) {
+        List<String> line = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "HOME=" + System.getProperty(
+                "java.io.tmpdir"), "KV_PORT=" + kvPort, "KINDLING_STRATEGY_EPMD_PORT=" + epmdPort,
+                "KV_ROUTING_TABLE=a-z:" + name + "@127.0.0.1"));
+        line.addAll(List.of(extra));
+        return line;
+    }
+
+    @Test
+    void rpcRemoteAndEvalRunJavaInsideAndBesideTheNode() throws Exception {
+        int epmd = freePort();
+        int port = freePort();
+        started.add(release("foo"));
+        String bin = release("foo").resolve("bin").resolve("foo").toString();
+        List<String> daemon = clean("foo", port, epmd, bin, "daemon");
+        assertEquals("0", run(daemon, "")[0]);
+        Await.until("foo to answer", WAIT, () -> answers(port));
+        try (KvClient client = new KvClient(port)) {
+            assertEquals("OK", client.request("PUT apples kind gala"));
+        }
+        String[] rpc = run(clean("foo", port, epmd, bin, "rpc",
+                "io.kindling.examples.kv.Buckets.of(node.name()).get(\"apples\", \"kind\").orElseThrow() + \" on \""
+                        + " + node.name() + \" pid \" + ProcessHandle.current().pid()"), "");
+        String pid = bin("foo", port, epmd, "pid")[1];
+        assertEquals("0", rpc[0], rpc[1]);
+        assertEquals("\"gala on foo@127.0.0.1 pid " + pid + "\"", rpc[1], "computed inside the running node");
+
+        String[] remote = run(clean("foo", port, epmd, bin, "remote"), "int a = 20;\na + 22\n");
+        assertEquals("0", remote[0], remote[1]);
+        assertEquals(List.of("20", "42"), remote[1].lines().toList(), "the second snippet saw the first's variable");
+
+        String[] broken = run(clean("foo", port, epmd, bin, "rpc", "1 +"), "");
+        assertEquals("1", broken[0]);
+        assertTrue(broken[1].startsWith("error: does not compile:"), broken[1]);
+
+        String[] wrongCookie = run(clean("foo", port, epmd, "KINDLING_COOKIE=not-the-release-cookie-at-all", bin,
+                "rpc", "1"), "");
+        assertEquals("1", wrongCookie[0]);
+        assertTrue(wrongCookie[1].contains("Wrong cookie for node foo@127.0.0.1"), wrongCookie[1]);
+
+        String[] eval = run(clean("foo", port, epmd, bin, "eval",
+                "(node == null ? \"no node\" : \"a node\") + \" \" + io.kindling.examples.kv.RoutingTable.parse("
+                        + "\"a-z:x@127.0.0.1\").route(\"apples\")"), "");
+        assertEquals("0", eval[0], eval[1]);
+        assertEquals("\"no node x@127.0.0.1\"", eval[1], "the application's classes, no node started");
+
+        assertEquals("0", bin("foo", port, epmd, "stop")[0]);
+        String[] notRunning = run(clean("foo", port, epmd, bin, "rpc", "1"), "");
+        assertEquals("1", notRunning[0]);
+        assertTrue(notRunning[1].contains("The node is not running") && notRunning[1].contains("foo.node"),
+                notRunning[1]);
     }
 
     @Test
@@ -142,10 +203,14 @@ class ReleaseTest {
                 return false;
             }
         });
-        try (KvClient onFoo = new KvClient(fooPort); KvClient onBar = new KvClient(barPort)) {
+        try (KvClient onFoo = new KvClient(fooPort)) {
             assertEquals("OK", onFoo.request("PUT shopping milk 3"));
-            assertEquals("3\nOK", onBar.request("GET shopping milk"));
+            assertEquals("3\nOK", onFoo.request("GET shopping milk"));
         }
+        String onBar = run(clean("bar", barPort, epmd, release("bar").resolve("bin").resolve("bar").toString(), "rpc",
+                "io.kindling.examples.kv.Buckets.of(node.name()).get(\"shopping\", \"milk\").orElseThrow()"), "")[1];
+        assertEquals("\"3\"", onBar, "the bucket lives on bar");
+        assertFalse(answers(barPort), "bar runs no text server");
 
         String[] stopped = bin("foo", fooPort, epmd, "stop");
         assertEquals("0", stopped[0], stopped[1]);
