@@ -142,7 +142,7 @@ public final class KindlingNode implements Node {
     /**
      * {@code kindling.node.address-file}: where the node writes {@code name@host:port} once it listens, and which it
      * deletes when it closes, so that tools on the same host (a release's {@code rpc}) find a node whose port was
-     * chosen at start.
+     * chosen at start. Its modification time is refreshed every second while the node runs.
      */
     private void writeAddressFile() {
         String file = config.getString("kindling.node.address-file", "");
@@ -157,7 +157,17 @@ public final class KindlingNode implements Node {
             java.nio.file.Files.writeString(temporary, address + "\n");
             java.nio.file.Files.move(temporary, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            // its modification time is a liveness signal: a release's heart restarts a node whose file goes stale
+            java.util.concurrent.ScheduledFuture<?> touch = scheduler.scheduleAtFixedRate(() -> {
+                try {
+                    java.nio.file.Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.from(
+                            java.time.Instant.now()));
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, "Could not refresh " + path + ": " + e);
+                }
+            }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
             closeHooks.add(() -> {
+                touch.cancel(false);
                 try {
                     java.nio.file.Files.deleteIfExists(path);
                 } catch (IOException e) {

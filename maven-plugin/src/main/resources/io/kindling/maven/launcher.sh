@@ -5,7 +5,8 @@
 # standard input, run inside the node in one session), eval SOURCE (a fresh JVM with the application's modules, no
 # node). Needs no JAVA_HOME and no java on PATH: runtime/ is the release's own Java.
 # Heart (KINDLING_HEART=1, e.g. in env.sh): daemon runs a watchdog that starts the node again when its process
-# dies, at most KINDLING_HEART_MAX_RESTARTS (default 5) times a minute; stop ends the watchdog first.
+# dies or stops answering (its address file not refreshed for KINDLING_HEART_TIMEOUT seconds, default 30; 0 turns
+# that check off), at most KINDLING_HEART_MAX_RESTARTS (default 5) times a minute; stop ends the watchdog first.
 set -eu
 RELEASE_ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 RELEASE_NAME='@NAME@'
@@ -95,10 +96,23 @@ case "${1:-}" in
         restarts=0
         window=$(date +%s)
         while :; do
+            rm -f "$ADDRESS_FILE"
             "$0" start "$@" < /dev/null &
             child=$!
             echo "$child" > "$PID_FILE"
-            wait "$child" || true
+            while kill -0 "$child" 2>/dev/null; do
+                sleep 1
+                # a node that stops answering: its address file (refreshed every second) goes stale
+                if [ "${KINDLING_HEART_TIMEOUT:-30}" -gt 0 ] && [ -f "$ADDRESS_FILE" ] && [ ! -f "$STOP_FILE" ]; then
+                    age=$(( $(date +%s) - $(date -r "$ADDRESS_FILE" +%s 2>/dev/null || date +%s) ))
+                    if [ "$age" -gt "${KINDLING_HEART_TIMEOUT:-30}" ]; then
+                        echo "heart: $RELEASE_NAME (pid $child) has not answered for $age s; killing it"
+                        kill -9 "$child" 2>/dev/null || true
+                        break
+                    fi
+                fi
+            done
+            wait "$child" 2>/dev/null || true
             if [ -f "$STOP_FILE" ]; then
                 break
             fi

@@ -154,7 +154,8 @@ class ReleaseTest {
     void heartRestartsAKilledNodeAndStopIsNotUndone() throws Exception {
         int epmd = freePort();
         int port = freePort();
-        List<String> heart = List.of("KINDLING_HEART=1", "KV_ROUTING_TABLE=a-z:foo@127.0.0.1");
+        List<String> heart = List.of("KINDLING_HEART=1", "KINDLING_HEART_TIMEOUT=3",
+                "KV_ROUTING_TABLE=a-z:foo@127.0.0.1");
         started.add(release("foo"));
         String[] daemon = bin(heart, "foo", port, epmd, "daemon");
         assertEquals("0", daemon[0], daemon[1]);
@@ -170,6 +171,17 @@ class ReleaseTest {
             }
         });
         Await.until("the restarted foo to answer", WAIT, () -> answers(port));
+        String hung = bin("foo", port, epmd, "pid")[1];
+        new ProcessBuilder("kill", "-STOP", hung).start().waitFor(10, TimeUnit.SECONDS); // alive, but not answering
+        Await.until("heart to replace the node that stopped answering", WAIT, () -> {
+            try {
+                String now = bin("foo", port, epmd, "pid")[1];
+                return now.matches("\\d+") && !now.equals(hung) && alive(now) && answers(port);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertFalse(alive(hung), "the hung node was killed");
         String second = bin("foo", port, epmd, "pid")[1];
         String watchdog = Files.readString(release("foo").resolve("tmp").resolve("foo.heart.pid")).trim();
         String[] stopped = bin(heart, "foo", port, epmd, "stop");
@@ -177,8 +189,9 @@ class ReleaseTest {
         assertFalse(alive(second), "foo stopped");
         assertFalse(alive(watchdog), "the watchdog ended with it, so nothing starts foo again");
         assertFalse(answers(port));
-        assertTrue(Files.readString(release("foo").resolve("log").resolve("foo.log")).contains("heart: foo (pid "
-                + first + ") exited; starting it again"));
+        String log = Files.readString(release("foo").resolve("log").resolve("foo.log"));
+        assertTrue(log.contains("heart: foo (pid " + first + ") exited; starting it again"), log);
+        assertTrue(log.contains("heart: foo (pid " + hung + ") has not answered for"), log);
     }
 
     @Test
