@@ -53,6 +53,35 @@ public final class SystemTasks {
         return java.util.Optional.ofNullable(io.kindling.core.internal.shell.Shells.node());
     }
 
+    /**
+     * A task that stops the node's process gracefully, for a release's {@code stop}: it answers, then closes the node
+     * (its clusters, pools and connections close with it) and exits the JVM with status 0, which runs the
+     * application's shutdown hooks.
+     *
+     * @return a task that returns the node's name
+     */
+    public static RemoteCallable<String> stopProcess() {
+        return new StopProcess();
+    }
+
+    private record StopProcess() implements RemoteCallable<String> {
+        @Override
+        public String call() {
+            io.kindling.api.Node node = KindlingNode.current().orElseThrow(
+                    () -> new IllegalStateException("stopProcess() runs only as a remote task"));
+            Thread.ofPlatform().name("kindling-stop").start(() -> {
+                try {
+                    Thread.sleep(100); // let the answer leave first
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                node.close();
+                System.exit(0);
+            });
+            return node.name().toString();
+        }
+    }
+
     private record Evaluate(String session, String source) implements RemoteCallable<String> {
         @Override
         public String call() {

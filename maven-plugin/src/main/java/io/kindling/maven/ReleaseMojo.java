@@ -259,7 +259,8 @@ public class ReleaseMojo extends AbstractMojo {
         Path bin = Files.createDirectories(root.resolve("bin")).resolve(name);
         Files.writeString(bin, template.replace("@NAME@", name).replace("@VERSION@", version)
                 .replace("@LAUNCH@", launch.toString()).replace("@SHELL@", shell ? "--add-modules jdk.jshell" : "")
-                .replace("@HAS_SHELL@", shell ? "1" : "0"));
+                .replace("@HAS_SHELL@", shell ? "1" : "0")
+                .replace("@CLIENT_MODULES@", shell ? "jdk.jshell,ALL-MODULE-PATH" : "ALL-MODULE-PATH"));
         Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # @NAME@ @VERSION@: a Kindling release. Commands: start (foreground), daemon (background, pid file, output to log/),
-# stop (SIGTERM: the node closes its clusters and pools and drains calls; waits for the process), restart, pid,
+# stop (a cookie-authenticated request, SIGTERM when that fails: the node closes its clusters, pools and
+# connections; waits for the process), restart, pid,
 # version; with the shell: rpc SOURCE (Java run inside the running node, its value printed), remote (snippets from
 # standard input, run inside the node in one session), eval SOURCE (a fresh JVM with the application's modules, no
 # node). Needs no JAVA_HOME and no java on PATH: runtime/ is the release's own Java.
@@ -37,8 +38,12 @@ shell_client() {
         echo "$RELEASE_NAME was built without the shell (shell=false): no rpc, remote or eval" >&2
         exit 2
     fi
-    exec "$JAVA" -Xshare:auto -XX:TieredStopAtLevel=1 -Djdk.system.logger.level=WARNING \
-        -Djava.util.logging.config.file=/dev/null --add-modules jdk.jshell,ALL-MODULE-PATH --module-path "$RELEASE_ROOT/lib" \
+    exec "$0" client "$@"
+}
+
+client_jvm() {
+    "$JAVA" -Xshare:auto -XX:TieredStopAtLevel=1 -Djdk.system.logger.level=WARNING \
+        -Djava.util.logging.config.file=/dev/null --add-modules @CLIENT_MODULES@ --module-path "$RELEASE_ROOT/lib" \
         -m io.kindling.core/io.kindling.core.internal.shell.ShellClient "$@"
 }
 
@@ -138,7 +143,10 @@ case "${1:-}" in
         mkdir -p "$RELEASE_ROOT/tmp"
         heart=$(cat "$HEART_PID_FILE" 2>/dev/null || true) # read first: the watchdog removes it as it ends
         touch "$STOP_FILE"
-        kill -TERM "$pid"
+        # graceful: a cookie-authenticated request to the node; a signal when it cannot be reached that way
+        if [ ! -f "$ADDRESS_FILE" ] || ! client_jvm stop "$ADDRESS_FILE" > /dev/null 2>&1; then
+            kill -TERM "$pid"
+        fi
         waited=0
         while kill -0 "$pid" 2>/dev/null; do
             if [ "$waited" -ge 300 ]; then
@@ -171,6 +179,10 @@ case "${1:-}" in
         ;;
     version)
         echo "$RELEASE_NAME $RELEASE_VSN"
+        ;;
+    client)
+        shift
+        client_jvm "$@"
         ;;
     rpc)
         shift

@@ -25,6 +25,7 @@ import java.util.UUID;
  * remote ADDRESS_FILE       read snippets from standard input, one a line, run each inside the running node (one
  *                           session: variables stay), print each value
  * eval SOURCE               evaluate SOURCE in this JVM, with the application's modules, without starting a node
+ * stop ADDRESS_FILE         ask the running node to stop (SystemTasks.stopProcess)
  * </pre>
  * The running node is found through the file it writes ({@code kindling.node.address-file}); the client joins it as
  * a node of its own with the release's cookie. Exit status: 0, or 1 with the reason on standard error (the node is
@@ -51,6 +52,7 @@ public final class ShellClient {
                 case "rpc" -> args.length == 3 ? rpc(Path.of(args[1]), args[2], out) : usage();
                 case "remote" -> args.length == 2 ? remote(Path.of(args[1]), out) : usage();
                 case "eval" -> args.length == 2 ? eval(args[1], out) : usage();
+                case "stop" -> args.length == 2 ? stop(Path.of(args[1]), out) : usage();
                 default -> usage();
             };
             System.exit(status);
@@ -61,7 +63,7 @@ public final class ShellClient {
     }
 
     private static int usage() {
-        System.err.println("usage: rpc ADDRESS_FILE SOURCE | remote ADDRESS_FILE | eval SOURCE");
+        System.err.println("usage: rpc ADDRESS_FILE SOURCE | remote ADDRESS_FILE | eval SOURCE | stop ADDRESS_FILE");
         return 2;
     }
 
@@ -72,6 +74,13 @@ public final class ShellClient {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
+        }
+    }
+
+    private static int stop(Path addressFile, PrintStream out) throws IOException {
+        try (Connected connected = connect(addressFile)) {
+            out.println("stopping " + connected.node().call(connected.peer(), SystemTasks.stopProcess(), TIMEOUT));
+            return 0;
         }
     }
 

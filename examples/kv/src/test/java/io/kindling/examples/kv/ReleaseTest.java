@@ -235,6 +235,7 @@ class ReleaseTest {
         assertEquals("0", bin("bar", barPort, epmd, "stop")[0]);
         String log = Files.readString(release("foo").resolve("log").resolve("foo.log"));
         assertTrue(log.contains("READY kv=" + fooPort), log);
+        assertTrue(log.contains("UP shell-"), "stop asked the node through a cookie-authenticated connection: " + log);
     }
 
     @Test
