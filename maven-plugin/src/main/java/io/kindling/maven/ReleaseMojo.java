@@ -60,7 +60,10 @@ public class ReleaseMojo extends AbstractMojo {
     @Parameter(required = true)
     private String name;
 
-    /** The main class, as {@code module/class} (run with {@code -m}). */
+    /**
+     * The main class: {@code module/class} for a modular application (run on the module path with {@code -m}), or
+     * a class name for one that is not (run on the class path, every jar of {@code lib/}).
+     */
     @Parameter(required = true)
     private String main;
 
@@ -241,6 +244,14 @@ public class ReleaseMojo extends AbstractMojo {
         return cookie;
     }
 
+    /** The shell's client, in core. */
+    private static final String CLIENT = "io.kindling.core.internal.shell.ShellClient";
+
+    /** {@return whether the application runs on the module path ({@code main} is {@code module/class})} */
+    private boolean modular() {
+        return main.contains("/");
+    }
+
     /** The prefix of a cookie that carries a key (core's {@code Cookies.KEY_TOKEN_PREFIX}: the same format). */
     static final String KEY_TOKEN_PREFIX = "kindling-key-v2:";
 
@@ -252,7 +263,8 @@ public class ReleaseMojo extends AbstractMojo {
             }
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        StringBuilder launch = new StringBuilder("--module-path \"$RELEASE_ROOT/lib\" -m " + main);
+        StringBuilder launch = new StringBuilder(modular() ? "--module-path \"$RELEASE_ROOT/lib\" -m " + main
+                : "-cp \"$RELEASE_ROOT/lib/*\" " + main);
         for (String argument : arguments) {
             launch.append(" '").append(argument.replace("'", "'\\''")).append('\'');
         }
@@ -260,7 +272,11 @@ public class ReleaseMojo extends AbstractMojo {
         Files.writeString(bin, template.replace("@NAME@", name).replace("@VERSION@", version)
                 .replace("@LAUNCH@", launch.toString()).replace("@SHELL@", shell ? "--add-modules jdk.jshell" : "")
                 .replace("@HAS_SHELL@", shell ? "1" : "0")
-                .replace("@CLIENT_MODULES@", shell ? "jdk.jshell,ALL-MODULE-PATH" : "ALL-MODULE-PATH"));
+                .replace("@CLIENT_MODULES@", shell ? (modular() ? "jdk.jshell,ALL-MODULE-PATH" : "jdk.jshell")
+                        : modular() ? "ALL-MODULE-PATH" : "java.base")
+                .replace("@CLIENT_MAIN@", modular()
+                        ? "--module-path \"$RELEASE_ROOT/lib\" -m io.kindling.core/" + CLIENT
+                        : "-cp \"$RELEASE_ROOT/lib/*\" " + CLIENT));
         Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
@@ -274,7 +290,8 @@ public class ReleaseMojo extends AbstractMojo {
         if (shell) {
             command.addAll(List.of("--add-modules", "jdk.jshell")); // the module graph bin/<name> start uses
         }
-        command.addAll(List.of("--module-path", root.resolve("lib").toString(), "-m", main));
+        command.addAll(modular() ? List.of("--module-path", root.resolve("lib").toString(), "-m", main)
+                : List.of("-cp", root.resolve("lib") + File.separator + "*", main));
         command.addAll(arguments);
         command.addAll(trainingArguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

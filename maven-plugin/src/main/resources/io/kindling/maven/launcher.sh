@@ -43,8 +43,7 @@ shell_client() {
 
 client_jvm() {
     "$JAVA" -Xshare:auto -XX:TieredStopAtLevel=1 -Djdk.system.logger.level=WARNING \
-        -Djava.util.logging.config.file=/dev/null --add-modules @CLIENT_MODULES@ --module-path "$RELEASE_ROOT/lib" \
-        -m io.kindling.core/io.kindling.core.internal.shell.ShellClient "$@"
+        -Djava.util.logging.config.file=/dev/null --add-modules @CLIENT_MODULES@ @CLIENT_MAIN@ "$@"
 }
 
 running_pid() {

@@ -111,8 +111,10 @@ public final class Shells {
             JShell shell;
             if (session == null) {
                 String modulePath = System.getProperty("jdk.module.path", "");
-                List<String> options = modulePath.isBlank() ? List.of()
-                        : List.of("--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH");
+                String classPath = System.getProperty("java.class.path", "");
+                List<String> options = !modulePath.isBlank()
+                        ? List.of("--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH")
+                        : classPath.isBlank() ? List.of() : List.of("--class-path", classPath);
                 shell = JShell.builder().executionEngine("local").compilerOptions(options.toArray(new String[0]))
                         .build();
                 shell.eval("var node = io.kindling.core.SystemTasks.shellNode().orElse(null);");

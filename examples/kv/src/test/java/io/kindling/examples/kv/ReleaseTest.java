@@ -239,6 +239,21 @@ class ReleaseTest {
     }
 
     @Test
+    void aReleaseOnTheClassPathRunsAndAnswersRpc() throws Exception {
+        int epmd = freePort();
+        int port = freePort();
+        started.add(release("kvcp"));
+        String bin = release("kvcp").resolve("bin").resolve("kvcp").toString();
+        assertEquals("0", run(clean("kvcp", port, epmd, bin, "daemon"), "")[0]);
+        Await.until("kvcp to answer", WAIT, () -> answers(port));
+        String[] rpc = run(clean("kvcp", port, epmd, bin, "rpc",
+                "node.name() + \" \" + io.kindling.examples.kv.KvMain.class.getModule().isNamed()"), "");
+        assertEquals("0", rpc[0], rpc[1]);
+        assertEquals("\"kvcp@127.0.0.1 false\"", rpc[1], "the application runs on the class path");
+        assertEquals("0", run(clean("kvcp", port, epmd, bin, "stop"), "")[0]);
+    }
+
+    @Test
     void theReleaseCarriesItsOwnJava() throws Exception {
         Path java = release("foo").resolve("runtime").resolve("bin").resolve("java");
         assertTrue(Files.isExecutable(java), java + " exists");
