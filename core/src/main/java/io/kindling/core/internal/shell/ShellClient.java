@@ -135,8 +135,9 @@ public final class ShellClient {
         try {
             target = NodeAddress.parse(Files.readString(addressFile).trim());
         } catch (NoSuchFileException e) {
-            throw new KindlingException("The node is not running: " + addressFile + " does not exist (a running "
-                    + "node writes its address there)");
+            String name = io.kindling.core.KindlingConfig.load().get("kindling.node.name").orElse("The node");
+            throw new KindlingException("The node is not running: " + name + " has no address file " + addressFile
+                    + " (a running node writes its name@host:port there)");
         }
         KindlingNode node = KindlingNode.builder().name(NodeName.of("shell-" + ProcessHandle.current().pid(),
                 target.name().host())).set("kindling.node.address-file", "").start();

@@ -146,8 +146,8 @@ class ReleaseTest {
         assertEquals("0", bin("foo", port, epmd, "stop")[0]);
         String[] notRunning = run(clean("foo", port, epmd, bin, "rpc", "1"), "");
         assertEquals("1", notRunning[0]);
-        assertTrue(notRunning[1].contains("The node is not running") && notRunning[1].contains("foo.node"),
-                notRunning[1]);
+        assertTrue(notRunning[1].contains("The node is not running: foo@127.0.0.1") && notRunning[1].contains(
+                "foo.node"), notRunning[1]);
     }
 
     @Test
