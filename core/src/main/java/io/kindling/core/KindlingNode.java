@@ -14,6 +14,7 @@ import io.kindling.api.RemoteRunnable;
 import io.kindling.api.RpcTimeoutException;
 import io.kindling.api.Subscription;
 import io.kindling.api.spi.NodeExtension;
+import io.kindling.core.internal.AddressFile;
 import io.kindling.core.internal.Futures;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.NodeRuntime;
@@ -139,43 +140,16 @@ public final class KindlingNode implements Node {
         return this;
     }
 
-    /**
-     * {@code kindling.node.address-file}: where the node writes {@code name@host:port} once it listens, and which it
-     * deletes when it closes, so that tools on the same host (a release's {@code rpc}) find a node whose port was
-     * chosen at start. Its modification time is refreshed every second while the node runs.
-     */
+    /** {@code kindling.node.address-file}, when set: see {@link AddressFile}. */
     private void writeAddressFile() {
         String file = config.getString("kindling.node.address-file", "");
         if (file.isBlank()) {
             return;
         }
-        java.nio.file.Path path = java.nio.file.Path.of(file.trim());
         try {
-            java.nio.file.Path parent = path.toAbsolutePath().getParent();
-            java.nio.file.Files.createDirectories(parent);
-            java.nio.file.Path temporary = java.nio.file.Files.createTempFile(parent, ".address", ".tmp");
-            java.nio.file.Files.writeString(temporary, address + "\n");
-            java.nio.file.Files.move(temporary, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            // its modification time is a liveness signal: a release's heart restarts a node whose file goes stale
-            java.util.concurrent.ScheduledFuture<?> touch = scheduler.scheduleAtFixedRate(() -> {
-                try {
-                    java.nio.file.Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.from(
-                            java.time.Instant.now()));
-                } catch (IOException e) {
-                    LOG.log(Level.DEBUG, "Could not refresh " + path + ": " + e);
-                }
-            }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-            closeHooks.add(() -> {
-                touch.cancel(false);
-                try {
-                    java.nio.file.Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.log(Level.DEBUG, "Could not delete " + path + ": " + e);
-                }
-            });
+            closeHooks.add(AddressFile.publish(java.nio.file.Path.of(file.trim()), address, scheduler)::close);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "Node " + name + " could not write its address to " + path
+            LOG.log(Level.WARNING, "Node " + name + " could not write its address to " + file.trim()
                     + " (kindling.node.address-file): " + e.getMessage());
         }
     }

@@ -50,8 +50,6 @@ public final class Connections {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How much longer than the connect timeout a caller waits on a dial that another thread runs. */
     private static final long CONNECT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final long ACCEPT_BACKOFF_MIN_MS = 10;
-    private static final long ACCEPT_BACKOFF_MAX_MS = 1_000;
 
     private final NodeRuntime runtime;
     private final NodeName self;
@@ -110,7 +108,8 @@ public final class Connections {
     public NodeAddress listen(String host, int port) throws IOException {
         listener = transport.listen(new InetSocketAddress(host, port));
         listening = new NodeAddress(self, host, listener.localAddress().getPort());
-        Thread.ofPlatform().daemon().name("kindling-accept-" + self.name()).start(this::acceptLoop);
+        Thread.ofPlatform().daemon().name("kindling-accept-" + self.name()).start(new AcceptLoop(self.toString(),
+                listener, closed::get, this::admit));
         return listening;
     }
 
@@ -245,59 +244,24 @@ public final class Connections {
         register(slot, connection, true);
     }
 
-    /**
-     * Accepts until the node closes. A failed accept (out of file descriptors, of buffers…) never ends the loop: it
-     * backs off, from {@value #ACCEPT_BACKOFF_MIN_MS} ms doubling to {@value #ACCEPT_BACKOFF_MAX_MS} ms, and tries
-     * again; the first success resets the back-off.
-     */
-    private void acceptLoop() {
-        long backoff = ACCEPT_BACKOFF_MIN_MS;
-        long failures = 0;
-        while (!closed.get()) {
-            Transport.Connection raw;
-            try {
-                raw = listener.accept();
-            } catch (IOException | RuntimeException e) {
-                if (closed.get()) {
-                    return;
-                }
-                if (failures++ == 0) {
-                    LOG.log(Level.ERROR, "Node " + self + " could not accept a connection: " + e.getMessage()
-                            + "; retrying with back-off (the next failures are logged at DEBUG until one succeeds)");
-                } else {
-                    LOG.log(Level.DEBUG, "Accept failed again: " + e.getMessage());
-                }
+    /** Starts the handshake of an accepted connection, unless the {@link HandshakeGate} closes it at once. */
+    private void admit(Transport.Connection raw) {
+        InetAddress source = gate.tryEnter(raw.remoteAddress());
+        if (source == null) {
+            closeQuietly(raw);
+            return;
+        }
+        try {
+            io.execute(() -> {
                 try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    return;
+                    accept(raw);
+                } finally {
+                    gate.exit(source);
                 }
-                backoff = Math.min(ACCEPT_BACKOFF_MAX_MS, backoff * 2);
-                continue;
-            }
-            if (failures > 0) {
-                LOG.log(Level.INFO, "Node " + self + " accepts connections again after " + failures
-                        + " failed attempts");
-                failures = 0;
-                backoff = ACCEPT_BACKOFF_MIN_MS;
-            }
-            InetAddress source = gate.tryEnter(raw.remoteAddress());
-            if (source == null) {
-                closeQuietly(raw);
-                continue;
-            }
-            try {
-                io.execute(() -> {
-                    try {
-                        accept(raw);
-                    } finally {
-                        gate.exit(source);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                gate.exit(source);
-                closeQuietly(raw);
-            }
+            });
+        } catch (RejectedExecutionException e) {
+            gate.exit(source);
+            closeQuietly(raw);
         }
     }
 

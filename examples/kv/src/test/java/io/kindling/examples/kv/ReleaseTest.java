@@ -42,9 +42,8 @@ class ReleaseTest {
 
     private static String[] bin(List<String> environment, String name, int kvPort, int epmdPort, String... command)
             throws Exception {
-        List<String> line = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "HOME=" + System.getProperty(
-                "java.io.tmpdir"), "KV_PORT=" + kvPort, "KINDLING_STRATEGY_EPMD_PORT=" + epmdPort,
-                "KINDLING_STRATEGY_EPMD_SERVER_ADDRESS=127.0.0.1"));
+        List<String> line = cleanEnvironment(kvPort, epmdPort);
+        line.add("KINDLING_STRATEGY_EPMD_SERVER_ADDRESS=127.0.0.1");
         line.addAll(environment);
         line.add(release(name).resolve("bin").resolve(name).toString());
         line.addAll(List.of(command));
@@ -97,10 +96,16 @@ class ReleaseTest {
         }
     }
 
+    /** {@code env -i} with a minimal {@code PATH}, no {@code JAVA_HOME}, and the test's ports. */
+    private static List<String> cleanEnvironment(int kvPort, int epmdPort) {
+        return new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "HOME=" + System.getProperty(
+                "java.io.tmpdir"), "KV_PORT=" + kvPort, "KINDLING_STRATEGY_EPMD_PORT=" + epmdPort));
+    }
+
+    /** A clean environment in which the release keeps every bucket, then {@code extra} (more variables, a command). */
     private static List<String> clean(String name, int kvPort, int epmdPort, String... extra) {
-        List<String> line = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "HOME=" + System.getProperty(
-                "java.io.tmpdir"), "KV_PORT=" + kvPort, "KINDLING_STRATEGY_EPMD_PORT=" + epmdPort,
-                "KV_ROUTING_TABLE=a-z:" + name + "@127.0.0.1"));
+        List<String> line = cleanEnvironment(kvPort, epmdPort);
+        line.add("KV_ROUTING_TABLE=a-z:" + name + "@127.0.0.1");
         line.addAll(List.of(extra));
         return line;
     }
