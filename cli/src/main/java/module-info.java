@@ -1,7 +1,15 @@
-/** The {@code kindling} command line: {@code node}, {@code ping} and {@code nodes}. */
+/**
+ * The {@code kindling} command line: {@code node}, {@code ping}, {@code nodes}, {@code names} and {@code info}.
+ */
 module io.kindling.cli {
     requires io.kindling.core;
+    // names, and targets without a port: the port mapper client
+    requires io.kindling.strategy.epmd;
     requires info.picocli;
+    // client commands silence the client node's log lines unless -v
+    requires java.logging;
+    // sun.misc.Signal: SIGTERM closes the node and exits 0
+    requires jdk.unsupported;
 
     // picocli reads the command classes' annotations and sets their fields reflectively.
     opens io.kindling.cli to info.picocli;

@@ -112,12 +112,47 @@ public final class KindlingConfig implements Config {
         return "KindlingConfig" + values.keySet();
     }
 
+    /**
+     * Whether core knows a key: one of its own (every key in its defaults, set or commented out there), or a key
+     * in a namespace that plugins and per-name settings own ({@code kindling.strategy.*}, {@code kindling.pool.*},
+     * {@code kindling.transport.<name>.*} and the like), which core cannot check.
+     *
+     * @param key a key, in any form {@link Config#normalizeKey} accepts
+     * @return whether it is known or not core's to check
+     */
+    public static boolean isKnownKey(String key) {
+        String normal = Config.normalizeKey(key);
+        return CoreKeys.KEYS.contains(normal) || !normal.startsWith(CoreKeys.CORE_CODEC)
+                && CoreKeys.PLUGIN_NAMESPACES.stream().anyMatch(normal::startsWith);
+    }
+
+    /**
+     * The known key most like an unknown one, for a "did you mean" hint: fewest single-character edits.
+     *
+     * @param key the unknown key
+     * @return core's key closest to it
+     */
+    public static String closestKnownKey(String key) {
+        String normal = Config.normalizeKey(key);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : CoreKeys.KEYS) {
+            int distance = CoreKeys.editDistance(normal, known);
+            if (distance < bestDistance) {
+                best = known;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
     /** Builds a {@link KindlingConfig}; by default every layer is read from this process. */
     public static final class Builder {
         private Map<String, String> environment = System.getenv();
         private Properties systemProperties = System.getProperties();
         private ClassLoader classLoader;
         private final Map<String, String> code = new LinkedHashMap<>();
+        private final Map<String, String> codeSources = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -163,7 +198,21 @@ public final class KindlingConfig implements Config {
          * @return this builder
          */
         public Builder set(String key, String value) {
+            return set(key, value, "code");
+        }
+
+        /**
+         * Sets a value in the code layer, the highest, saying where it came from: error messages about the key
+         * name that source, as in {@code kindling.heartbeat.timeout (from command-line option --set)}.
+         *
+         * @param key the key
+         * @param value the value
+         * @param source where the value came from, e.g. {@code "command-line option --set"}
+         * @return this builder
+         */
+        public Builder set(String key, String value, String source) {
             code.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, () -> "value of " + key));
+            codeSources.put(key, Objects.requireNonNull(source, "source"));
             return this;
         }
 
@@ -232,7 +281,7 @@ public final class KindlingConfig implements Config {
             }
             code.forEach((key, value) -> {
                 values.put(Config.normalizeKey(key), value);
-                sources.put(Config.normalizeKey(key), "code");
+                sources.put(Config.normalizeKey(key), codeSources.getOrDefault(key, "code"));
             });
             return new KindlingConfig(values, sources);
         }

@@ -64,6 +64,8 @@ public final class KindlingNode implements Node {
     private static final System.Logger LOG = System.getLogger(KindlingNode.class.getName());
 
     private final NodeName name;
+    /** When the node was built, for its uptime ({@link SystemTasks#info()}). */
+    final long startedNanos = System.nanoTime();
     private final Config config;
     private final NodeStartup.Plugins plugins;
     private final NodeRuntime runtime;

@@ -3,10 +3,14 @@ package io.kindling.core;
 import io.kindling.api.NodeAttributes;
 import io.kindling.api.NodeName;
 import io.kindling.api.RemoteCallable;
+import io.kindling.core.internal.AppVersion;
+import io.kindling.core.internal.pool.PoolRegistry;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Tasks every Kindling node can run, because their classes are in core: use them to ask a node about itself
@@ -28,6 +32,14 @@ public final class SystemTasks {
      */
     public static RemoteCallable<Map<NodeName, NodeAttributes>> connectedNodeAttributes() {
         return new ConnectedNodeAttributes();
+    }
+
+    /**
+     * {@return a task that returns what the running node says about itself: its Kindling and application versions,
+     * uptime, attributes, connections and pools}
+     */
+    public static RemoteCallable<NodeInfo> info() {
+        return new Info();
     }
 
     /**
@@ -88,6 +100,26 @@ public final class SystemTasks {
             io.kindling.api.Node node = KindlingNode.current().orElseThrow(
                     () -> new IllegalStateException("evaluate() runs only as a remote task"));
             return io.kindling.core.internal.shell.Shells.eval(node, session, source);
+        }
+    }
+
+    private record Info() implements RemoteCallable<NodeInfo> {
+        @Override
+        public NodeInfo call() {
+            KindlingNode node = KindlingNode.current().map(KindlingNode.class::cast).orElseThrow(
+                    () -> new IllegalStateException("info() runs only as a remote task"));
+            Map<NodeName, String> connections = new LinkedHashMap<>();
+            for (NodeName peer : new TreeSet<>(node.connectedNodes())) {
+                node.attributesOf(peer).ifPresent(values -> connections.put(peer,
+                        values.get(AppVersion.KEY).orElse("")));
+            }
+            List<NodeInfo.PoolInfo> pools = PoolRegistry.of(node).stream()
+                    .map(pool -> new NodeInfo.PoolInfo(pool.name(), pool.runners(), pool.booting(), pool.queued()))
+                    .toList();
+            return new NodeInfo(node.name(), AppVersion.kindling(),
+                    node.attributes().get(AppVersion.KEY).orElse(""),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - node.startedNanos),
+                    node.attributes().values(), connections, pools);
         }
     }
 

@@ -35,6 +35,17 @@ public final class AppVersion {
         return configured.isEmpty() ? detect() : Optional.of(configured);
     }
 
+    /**
+     * {@return the version of Kindling itself: core's module version, else its jar's {@code Implementation-Version},
+     * else {@code "unknown"}}
+     */
+    public static String kindling() {
+        Module core = AppVersion.class.getModule();
+        Optional<String> version = core.isNamed() ? core.getDescriptor().rawVersion() : Optional.empty();
+        return version.or(() -> Optional.ofNullable(AppVersion.class.getPackage().getImplementationVersion()))
+                .orElse("unknown");
+    }
+
     private static Optional<String> detect() {
         String mainModule = System.getProperty("jdk.module.main");
         if (mainModule != null) {

@@ -16,6 +16,7 @@ import io.kindling.core.internal.Futures;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.PluginLookup;
 import io.kindling.core.internal.pool.Placement;
+import io.kindling.core.internal.pool.PoolRegistry;
 import io.kindling.core.internal.pool.PoolSettings;
 import io.kindling.core.internal.pool.PoolWiring;
 import io.kindling.core.internal.pool.RunnerFleet;
@@ -71,9 +72,11 @@ public final class Pool implements AutoCloseable {
     private final RunnerFleet fleet;
     private final Placement placement;
     private final Subscription monitor;
+    private final Node node;
 
     private Pool(Node node, PoolSettings settings, Backend backend, List<Consumer<? super PoolEvent>> listeners) {
         this.settings = settings;
+        this.node = node;
         this.events = new Listeners<>("kindling-pool-events-" + settings.name(), "pool " + settings.name());
         events.addAll(listeners);
         PoolWiring wiring = PoolWiring.create(node, settings, backend, events);
@@ -81,6 +84,7 @@ public final class Pool implements AutoCloseable {
         this.placement = wiring.placement();
         this.monitor = node.monitor(fleet::onNodeEvent);
         wiring.start();
+        PoolRegistry.add(node, this);
         LOG.log(Level.INFO, "Pool " + settings.name() + " started: min " + settings.min() + ", max " + settings.max()
                 + ", " + settings.maxConcurrency() + " calls per runner, backend "
                 + backend.getClass().getSimpleName());
@@ -240,6 +244,7 @@ public final class Pool implements AutoCloseable {
         monitor.close();
         fleet.stopAll();
         events.shutdown();
+        PoolRegistry.remove(node, this);
         LOG.log(Level.INFO, "Pool " + name() + " shut down");
     }
 

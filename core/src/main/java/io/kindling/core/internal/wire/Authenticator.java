@@ -252,6 +252,9 @@ final class Authenticator {
 
     static String describe(IOException e) {
         String message = e.getMessage();
+        if (e instanceof java.net.SocketTimeoutException && (message == null || message.isBlank())) {
+            return "timed out: no answer (the host is down, or a firewall drops the packets)";
+        }
         return message == null ? e.getClass().getSimpleName() : message;
     }
 }

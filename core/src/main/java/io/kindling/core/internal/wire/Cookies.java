@@ -126,6 +126,9 @@ public final class Cookies {
             try {
                 Files.writeString(temporary, generate(), StandardCharsets.UTF_8);
                 Files.createLink(file, temporary);
+                LOG.log(System.Logger.Level.INFO, "Created the cookie file " + file.toAbsolutePath()
+                        + " with a random cookie (owner-only); give every node of the cluster the same file, or"
+                        + " set KINDLING_COOKIE");
             } catch (FileAlreadyExistsException raced) {
                 // another process created it first: use theirs
             } finally {
