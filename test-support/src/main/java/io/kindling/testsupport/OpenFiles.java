@@ -3,7 +3,6 @@ package io.kindling.testsupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /** The test JVM's limit on open files, for tests that hold thousands of sockets. */
 public final class OpenFiles {
@@ -12,7 +11,7 @@ public final class OpenFiles {
     }
 
     /**
-     * Skips the test, saying why, unless this JVM may open at least {@code needed} files (its soft
+     * Needs ({@link Requires#that}): skips the test, saying why, unless this JVM may open at least {@code needed} files (its soft
      * {@code ulimit -n}, read from {@code /proc/self/limits}; not checked where that file does not exist).
      *
      * @param needed how many the test holds at most, with room for the JVM's own
@@ -26,7 +25,7 @@ public final class OpenFiles {
         for (String line : Files.readAllLines(limits)) {
             if (line.startsWith("Max open files")) {
                 String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
-                Assumptions.assumeTrue(soft.equals("unlimited") || Long.parseLong(soft) >= needed,
+                Requires.that(soft.equals("unlimited") || Long.parseLong(soft) >= needed,
                         "this test holds thousands of sockets and needs ulimit -n of " + needed + " or more (this JVM"
                                 + " has " + soft + "); .ci/run raises it");
             }

@@ -16,6 +16,7 @@ import io.kindling.core.cluster.Cluster;
 import io.kindling.core.cluster.PrunePolicy;
 import io.kindling.core.cluster.RefreshResult;
 import io.kindling.testsupport.Closer;
+import io.kindling.testsupport.Requires;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -186,14 +187,9 @@ class DnsStrategyTest {
 
     @Test
     void theSystemResolverAppliesSearchDomains() throws Exception {
-        Dnsmasq dns;
-        try {
-            dns = open(Dnsmasq.start(dir, "127.0.0.9", 53, hosts("app.kindling.test", List.of("127.0.0.2")),
-                    List.of()));
-        } catch (AssertionError e) {
-            throw new AssertionError("This test runs dnsmasq on 127.0.0.9:53 (resolv.conf has no ports): it needs "
-                    + "root, as CI has. " + e.getMessage(), e);
-        }
+        Requires.root("runs dnsmasq on 127.0.0.9:53 (a resolv.conf has no ports)");
+        Dnsmasq dns = open(Dnsmasq.start(dir, "127.0.0.9", 53, hosts("app.kindling.test", List.of("127.0.0.2")),
+                List.of()));
         Path resolvConf = Files.writeString(dir.resolve("resolv.conf"),
                 "# test\nnameserver 127.0.0.9\nsearch example.invalid kindling.test\noptions ndots:1 timeout:1\n");
         Discovery discovery = DnsStrategyProvider.strategy(new DnsOptions(List.of(new DnsOptions.Query(

@@ -1,5 +1,6 @@
 package io.kindling.strategy.dns;
 
+import io.kindling.testsupport.Requires;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -47,16 +48,7 @@ final class Dnsmasq implements AutoCloseable {
     /** Starts dnsmasq on {@code host}, on a free port or the given one, with hosts and extra config lines. */
     static Dnsmasq start(Path dir, String host, int port, Map<String, List<String>> hosts, List<String> config)
             throws Exception {
-        String executable = null;
-        for (String candidate : List.of("/usr/sbin/dnsmasq", "/usr/bin/dnsmasq", "/sbin/dnsmasq")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                executable = candidate;
-            }
-        }
-        if (executable == null) {
-            throw new IllegalStateException("dnsmasq is not installed: install the Debian package dnsmasq-base "
-                    + "(apt-get install dnsmasq-base); .ci/run does");
-        }
+        String executable = Requires.executable("dnsmasq", "dnsmasq-base").toString();
         int chosen = port != 0 ? port : freePort(host);
         writeHosts(dir.resolve("hosts"), hosts);
         List<String> lines = new ArrayList<>(List.of("no-resolv", "no-hosts", "no-daemon", "bind-interfaces",

@@ -1,10 +1,9 @@
 package io.kindling.strategy.epmd;
 
 import io.kindling.testsupport.ChildProcess;
+import io.kindling.testsupport.Requires;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +16,7 @@ final class ErlangTools {
     }
 
     static String executable(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new IllegalStateException("Erlang's '" + name + "' is not on the PATH: install the Debian package "
-                + "erlang-base (apt-get install erlang-base); .ci/run does");
+        return Requires.executable(name, "erlang-base").toString();
     }
 
     static int freePort() throws IOException {

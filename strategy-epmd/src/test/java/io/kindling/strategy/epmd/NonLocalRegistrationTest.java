@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.testsupport.ChildProcess;
+import io.kindling.testsupport.Requires;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,8 @@ class NonLocalRegistrationTest {
 
     @Test
     void aClientOutsideLoopbackMayListNamesButNotRegister() throws Exception {
+        Requires.root("creates a network namespace and a veth pair");
+        Requires.executable("ip", "iproute2");
         long pid = ProcessHandle.current().pid();
         String namespace = "kindling" + pid;
         String outside = "kv" + pid + "a";
