@@ -1,0 +1,98 @@
+package com.example.consumer;
+
+import io.kindling.api.Node;
+import io.kindling.api.NodeAddress;
+import io.kindling.api.NodeName;
+import io.kindling.core.KindlingNode;
+import io.kindling.core.cluster.Cluster;
+import io.kindling.core.cluster.PrunePolicy;
+import io.kindling.core.cluster.RefreshResult;
+import io.kindling.core.pool.PlacedChild;
+import io.kindling.core.pool.Pool;
+import io.kindling.rpc.region.CallOptions;
+import io.kindling.rpc.region.RegionRpc;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The README's Java snippets, verbatim, with the declarations around them that make them compile (ReadmeBlocksTest
+ * checks that each README block appears here). Compiled, not run: Main runs the same calls against real nodes.
+ */
+final class ReadmeSnippets {
+
+    private ReadmeSnippets() {
+    }
+
+    static void usingIt() {
+        // the cookie: KINDLING_COOKIE, else ~/.kindling/cookie (created with 32 random bytes on first use)
+        try (Node node = KindlingNode.builder().name("app@127.0.0.1").start()) {
+            NodeName peer = node.connect(NodeAddress.parse("worker@127.0.0.1:4370"));
+            int cores = node.call(peer, () -> Runtime.getRuntime().availableProcessors(), Duration.ofSeconds(5));
+            CompletableFuture<String> later = node.callAsync(peer, () -> "hi", Duration.ofSeconds(5));
+            node.cast(peer, () -> System.out.println("runs there"));
+            node.monitor(event -> System.out.println(event));   // NodeUp / NodeDown
+        }
+    }
+
+    static void clusters(Node node) throws Exception {
+        Cluster cluster = Cluster.builder(node)
+                .strategy("local-epmd")                       // every Kindling node on this host's port mapper
+                .pollInterval(Duration.ofSeconds(5))          // default 5 s; the first refresh runs at start
+                .prune(PrunePolicy.afterMisses(3))            // default never
+                .listener(event -> System.out.println(event)) // Refreshed, Paused, Resumed, ShutDown, NodeUp, NodeDown
+                .start();
+        cluster.awaitPeers(2, Duration.ofSeconds(30));        // join before serving
+        RefreshResult now = cluster.refresh();                // Success | StrategyFailure | PartialFailure
+    }
+
+    static void pools(Node node, String scene) {
+        try (Pool pool = Pool.builder(node).name("render").backend("peer")   // child JVMs; "local" = in this JVM
+                .min(0).max(8).maxConcurrency(4)
+                .env("RENDER_QUALITY", "high")                                // runners inherit no environment
+                .start()) {
+            byte[] png = pool.call(() -> Renderer.render(scene));             // boots a runner if none has room
+            pool.cast(() -> Cache.warm());                                    // no result; failures are logged
+            PlacedChild worker = pool.placeChild(() -> Consumer.runUntilInterrupted());
+        }
+    }
+
+    static void regions(Node node, String order, String sku) {
+        try (RegionRpc regions = RegionRpc.start(node)) {
+            regions.call(RegionRpc.PRIMARY, () -> Orders.save(order));             // a node of the primary region
+            int stock = regions.call("ams", () -> Stock.level(sku),                 // a random node of ams, maybe this one
+                    CallOptions.defaults().withTimeout(Duration.ofSeconds(2))
+                            .fallback("fra", RegionRpc.PRIMARY));                    // or .waitForNode(); default: fail
+            regions.registry().nodes("syd");                                         // who is where
+        }
+    }
+
+    // What the snippets call: the application's own code.
+
+    static final class Renderer {
+        static byte[] render(String scene) {
+            return scene.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    static final class Cache {
+        static void warm() {
+        }
+    }
+
+    static final class Consumer {
+        static void runUntilInterrupted() {
+        }
+    }
+
+    static final class Orders {
+        static String save(String order) {
+            return order;
+        }
+    }
+
+    static final class Stock {
+        static int level(String sku) {
+            return sku.length();
+        }
+    }
+}
