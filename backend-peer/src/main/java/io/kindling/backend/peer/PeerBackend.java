@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 final class PeerBackend implements Backend {
 
     private static final System.Logger LOG = System.getLogger(PeerBackend.class.getName());
-    private static final System.Logger OUTPUT = System.getLogger("io.kindling.backend.peer.runner");
     /** The module options a runner takes over from this JVM. */
     private static final List<String> MODULE_OPTIONS = List.of("--patch-module", "--add-reads", "--add-exports",
             "--add-opens", "--add-modules");
@@ -151,6 +150,7 @@ final class PeerBackend implements Backend {
         command.add("-XX:+UseSerialGC");
         command.add("-XX:-UsePerfData");
         command.addAll(startup.options());
+        command.add(RunnerOutput.FORMAT_OPTION); // the runner's log lines come back at their level
         command.addAll(options.jvmOptions());
         String modulePath = System.getProperty("jdk.module.path", "");
         String classPath = System.getProperty("java.class.path", "");
@@ -271,6 +271,7 @@ final class PeerBackend implements Backend {
         }
 
         private void pump() {
+            RunnerOutput output = new RunnerOutput(name.toString());
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 String line;
@@ -283,7 +284,7 @@ final class PeerBackend implements Backend {
                             recent.removeFirst();
                         }
                     }
-                    OUTPUT.log(Level.INFO, "[" + name + "] " + line);
+                    output.accept(line);
                 }
             } catch (IOException e) {
                 // the process ended

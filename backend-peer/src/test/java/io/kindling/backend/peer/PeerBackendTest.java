@@ -139,13 +139,14 @@ class PeerBackendTest {
     }
 
     @Test
-    void theRunnersOutputGoesToTheParentsLogWithItsName() throws Exception {
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger("io.kindling.backend.peer.runner");
+    void theRunnersOutputGoesToTheParentsLogWithItsNameAtTheLevelItWasLogged() throws Exception {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Logger logger = Logger.getLogger(RunnerOutput.LOGGER);
+        java.util.logging.Level before = logger.getLevel();
         Handler handler = new Handler() {
             @Override
             public void publish(LogRecord record) {
-                logged.add(record.getMessage());
+                logged.add(record);
             }
 
             @Override
@@ -156,20 +157,39 @@ class PeerBackendTest {
             public void close() {
             }
         };
+        logger.setLevel(java.util.logging.Level.ALL);
         logger.addHandler(handler);
         try {
-            Pool pool = start(peerPool("out").max(1));
+            Pool pool = start(peerPool("out").max(1).env("JAVA_TOOL_OPTIONS", "-Dkindling.test.chatter=1"));
             pool.call(() -> {
                 System.out.println("hello from the runner");
                 System.err.println("and its stderr");
+                System.getLogger("app.Render").log(System.Logger.Level.WARNING, "disk almost full");
+                System.getLogger("app.Render").log(System.Logger.Level.ERROR, "render failed",
+                        new IllegalStateException("no scene"));
                 return null;
             });
-            Await.until("both lines logged", WAIT, () -> logged.stream().anyMatch(l -> l.matches(
-                    "\\[out-runner-.*\\] hello from the runner")) && logged.stream().anyMatch(l -> l.matches(
-                    "\\[out-runner-.*\\] and its stderr")));
+            Await.until("every line logged", WAIT, () -> find(logged, "\\[out-runner-.*\\] hello from the runner")
+                    != null && find(logged, "\\[out-runner-.*\\] and its stderr") != null
+                    && find(logged, "\\[out-runner-.*\\] app.Render: disk almost full") != null
+                    && find(logged, "\\[out-runner-.*\\] \tat .*") != null);
+            assertEquals(java.util.logging.Level.INFO, find(logged, ".* hello from the runner").getLevel());
+            assertEquals(java.util.logging.Level.WARNING, find(logged, ".* app.Render: disk almost full").getLevel());
+            assertEquals(java.util.logging.Level.SEVERE, find(logged, ".* app.Render: render failed").getLevel());
+            assertEquals(java.util.logging.Level.SEVERE, find(logged, ".*IllegalStateException: no scene").getLevel(),
+                    "an exception's lines keep its record's level");
+            assertEquals(java.util.logging.Level.SEVERE, find(logged, ".* \tat .*").getLevel());
+            LogRecord chatter = find(logged, ".*Picked up JAVA_TOOL_OPTIONS.*");
+            assertTrue(chatter == null || chatter.getLevel().intValue() < java.util.logging.Level.INFO.intValue(),
+                    "the JVM's start-up chatter is not forwarded at INFO: " + (chatter == null ? "" : chatter.getLevel()));
         } finally {
             logger.removeHandler(handler);
+            logger.setLevel(before);
         }
+    }
+
+    private static LogRecord find(List<LogRecord> records, String regex) {
+        return records.stream().filter(r -> r.getMessage().matches(regex)).findFirst().orElse(null);
     }
 
     @Test
