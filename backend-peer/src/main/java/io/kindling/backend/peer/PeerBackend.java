@@ -125,6 +125,9 @@ final class PeerBackend implements Backend {
     private static void installTrained(Startup startup) {
         try {
             if (Files.isRegularFile(startup.trainingOutput())) {
+                // owner-only, like the cookie: it holds the application's classes
+                Files.setPosixFilePermissions(startup.trainingOutput(),
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
                 Files.move(startup.trainingOutput(), startup.cache(), StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
                 LOG.log(Level.DEBUG, "Runner start-up cache installed: " + startup.cache());
@@ -132,6 +135,15 @@ final class PeerBackend implements Backend {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "Runner start-up cache not installed: " + e);
         } finally {
+            // A killed training run's partial files: the output and what the JVM writes beside it (its .config)
+            String prefix = startup.trainingOutput().getFileName().toString();
+            try (var leftovers = Files.newDirectoryStream(startup.trainingOutput().getParent(), prefix + "*")) {
+                for (Path leftover : leftovers) {
+                    Files.deleteIfExists(leftover);
+                }
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "Cannot delete the training files " + startup.trainingOutput() + "*: " + e);
+            }
             TRAINING.remove(startup.cache());
         }
     }
