@@ -7,8 +7,8 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,13 +18,16 @@ final class CoreKeys {
     /** A key, set or commented out: {@code kindling.a.b=} or {@code # kindling.a.b=}. */
     private static final Pattern KEY = Pattern.compile("^#?\\s*(kindling\\.[a-z0-9.-]+[a-z0-9])\\s*=");
 
-    /** Every key in {@code kindling-defaults.properties}, whether set there or shown commented out. */
-    static final Set<String> KEYS = read();
+    /**
+     * Every key in {@code kindling-defaults.properties}, whether set there or shown commented out: its
+     * {@linkplain io.kindling.api.Config#normalizeKey normal form} to the key as documented.
+     */
+    static final Map<String, String> KEYS = read();
 
     /** Namespaces whose keys plugins or per-name settings define; core cannot tell a typo there. */
     static final List<String> PLUGIN_NAMESPACES = List.of("kindling.strategy.", "kindling.pool.",
             "kindling.backend.", "kindling.extension.", "kindling.runner.", "kindling.region",
-            "kindling.primary-region", "kindling.epmd.", "kindling.transport.", "kindling.codec.");
+            "kindling.primary.region", "kindling.epmd.", "kindling.transport.", "kindling.codec.");
 
     /** Core's own codec's keys, inside the codec namespace, which are checked all the same. */
     static final String CORE_CODEC = "kindling.codec.java.";
@@ -32,8 +35,8 @@ final class CoreKeys {
     private CoreKeys() {
     }
 
-    private static Set<String> read() {
-        Set<String> keys = new TreeSet<>();
+    private static Map<String, String> read() {
+        Map<String, String> keys = new TreeMap<>();
         try (InputStream in = CoreKeys.class.getResourceAsStream("kindling-defaults.properties")) {
             if (in == null) {
                 throw new IllegalStateException("core's kindling-defaults.properties is missing");
@@ -42,13 +45,13 @@ final class CoreKeys {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 Matcher matcher = KEY.matcher(line);
                 if (matcher.find() && !matcher.group(1).contains("<")) {
-                    keys.add(matcher.group(1));
+                    keys.put(io.kindling.api.Config.normalizeKey(matcher.group(1)), matcher.group(1));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read core's kindling-defaults.properties", e);
         }
-        return Set.copyOf(keys);
+        return Map.copyOf(keys);
     }
 
     /** Levenshtein distance: single-character insertions, deletions and substitutions. */

@@ -122,7 +122,7 @@ public final class KindlingConfig implements Config {
      */
     public static boolean isKnownKey(String key) {
         String normal = Config.normalizeKey(key);
-        return CoreKeys.KEYS.contains(normal) || !normal.startsWith(CoreKeys.CORE_CODEC)
+        return CoreKeys.KEYS.containsKey(normal) || !normal.startsWith(CoreKeys.CORE_CODEC)
                 && CoreKeys.PLUGIN_NAMESPACES.stream().anyMatch(normal::startsWith);
     }
 
@@ -136,10 +136,10 @@ public final class KindlingConfig implements Config {
         String normal = Config.normalizeKey(key);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String known : CoreKeys.KEYS) {
-            int distance = CoreKeys.editDistance(normal, known);
+        for (Map.Entry<String, String> known : CoreKeys.KEYS.entrySet()) {
+            int distance = CoreKeys.editDistance(normal, known.getKey());
             if (distance < bestDistance) {
-                best = known;
+                best = known.getValue();
                 bestDistance = distance;
             }
         }

@@ -264,7 +264,7 @@ public final class KindlingNode implements Node {
         if (connection == null) {
             return false;
         }
-        connection.close("disconnected by " + name);
+        connection.closeOnPurpose("disconnected by " + name);
         return true;
     }
 

@@ -52,6 +52,50 @@ class NodeFailureTest {
     }
 
     @Test
+    void aCrashIsLoggedAtWarningAndACloseEitherSideMeantAtInfo() throws Exception {
+        List<java.util.logging.LogRecord> records = new CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(
+                "io.kindling.core.internal.wire.Connections");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try (ChildNode child = ChildNode.start("crasher", "failure-cookie");
+                KindlingNode node = KindlingNode.builder().name("logger@127.0.0.1").cookie("failure-cookie").start();
+                KindlingNode leaving = KindlingNode.builder().name("leaving@127.0.0.1").cookie("failure-cookie")
+                        .start()) {
+            node.connect(child.address);
+            node.connect(leaving.address());
+            child.process.destroyForcibly(); // SIGKILL: no BYE
+            leaving.close(); // says BYE
+            Await.until("both down", Duration.ofSeconds(10), () -> down(records, "crasher") != null
+                    && down(records, "leaving") != null);
+            assertEquals(java.util.logging.Level.WARNING, down(records, "crasher").getLevel(),
+                    down(records, "crasher").getMessage());
+            assertEquals(java.util.logging.Level.INFO, down(records, "leaving").getLevel(),
+                    down(records, "leaving").getMessage());
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    private static java.util.logging.LogRecord down(List<java.util.logging.LogRecord> records, String name) {
+        return records.stream().filter(r -> r.getMessage().startsWith("Node " + name + "@127.0.0.1 is down"))
+                .findFirst().orElse(null);
+    }
+
+    @Test
     void stoppedProcessIsDeclaredDownWithinTheHeartbeatTimeoutAndReachableAfterContinue() throws Exception {
         try (ChildNode child = ChildNode.start("sleeper", "failure-cookie",
                 "kindling.heartbeat.interval=200ms", "kindling.heartbeat.timeout=1s");

@@ -341,7 +341,7 @@ public final class Connections {
             synchronized (slot) {
                 slot.attemptEnded(dialed);
             }
-            connection.close("node " + self + " closed");
+            connection.closeOnPurpose("node " + self + " closed");
             return;
         }
         connections.add(connection);
@@ -413,7 +413,9 @@ public final class Connections {
             }
             if (connection.announced) {
                 connection.announced = false;
-                LOG.log(Level.INFO, "Node " + connection.peer + " is down: " + reason);
+                // a close either side meant is news; any other is a failure worth a look
+                LOG.log(connection.closedOnPurpose ? Level.INFO : Level.WARNING, "Node " + connection.peer
+                        + " is down: " + reason);
                 events.emit(new NodeEvent.NodeDown(connection.peer, reason));
             }
         }
@@ -443,7 +445,7 @@ public final class Connections {
             LOG.log(Level.DEBUG, "Closing the listener of " + self, e);
         }
         for (PeerConnection connection : List.copyOf(connections)) {
-            connection.close("node " + self + " closed");
+            connection.closeOnPurpose("node " + self + " closed");
         }
         io.shutdownNow();
     }

@@ -35,6 +35,8 @@ public final class Frames {
     static final int PING = 7;
     static final int PONG = 8;
     static final int REFUSED = 9;
+    /** The sender closes the connection on purpose (it is closing, or disconnects): not a failure. */
+    static final int BYE = 10;
 
     private static final int REFUSED_CODE = 1;
     private static final int REFUSED_TOO_MANY = 2;
@@ -55,6 +57,7 @@ public final class Frames {
             case PING -> "PING";
             case PONG -> "PONG";
             case REFUSED -> "REFUSED";
+            case BYE -> "BYE";
             default -> "unknown type " + type;
         };
     }
@@ -68,8 +71,16 @@ public final class Frames {
     }
 
     static byte[] tick() {
+        return empty(TICK);
+    }
+
+    static byte[] bye() {
+        return empty(BYE);
+    }
+
+    private static byte[] empty(int type) {
         Buffer buffer = new Buffer(HEADER);
-        buffer.begin(TICK);
+        buffer.begin(type);
         return buffer.finish(Long.MAX_VALUE);
     }
 

@@ -39,6 +39,8 @@ public final class PeerConnection {
     private static final System.Logger LOG = System.getLogger(PeerConnection.class.getName());
     private static final int SMALL_FRAME = 1 << 20;
     private static final int FLUSH_QUEUED_AT = 256 * 1024;
+    /** How long a purposeful close waits for its BYE to be written before it closes anyway. */
+    private static final java.time.Duration BYE_WAIT = java.time.Duration.ofMillis(200);
 
     private final NodeRuntime runtime;
     private final Connections owner;
@@ -70,6 +72,8 @@ public final class PeerConnection {
     boolean announced;
     /** Set when a newer connection to the same peer took over; closed once its calls are done. */
     volatile boolean retired;
+    /** Set when the close was meant: asked for here, or announced by the peer's BYE. Logged at INFO, not WARNING. */
+    volatile boolean closedOnPurpose;
 
     PeerConnection(NodeRuntime runtime, Connections owner, Handshake.Peer peer, NodeName dialer,
             Transport.Connection transport, int maxTasks) {
@@ -332,6 +336,10 @@ public final class PeerConnection {
                 requireLength(type, body, 8);
                 tasks.cancel(Frames.readLong(body, 0));
             }
+            case Frames.BYE -> {
+                closedOnPurpose = true;
+                close("node " + peer + " closed the connection");
+            }
             case Frames.TICK -> {
                 // its arrival already refreshed lastReceivedNanos
             }
@@ -392,12 +400,34 @@ public final class PeerConnection {
             return;
         }
         if (retired && isIdle()) {
-            close("replaced by another connection to the same node");
+            closeOnPurpose("replaced by another connection to the same node");
             return;
         }
         if (nowNanos - lastSentNanos >= intervalNanos) {
             enqueue(Frames.tick());
         }
+    }
+
+    /**
+     * Closes the connection on purpose (this node closes, disconnects, or replaced it): tells the peer with a BYE
+     * frame first, so that it logs the close as expected, waiting at most {@link #BYE_WAIT} for the write; then
+     * {@link #close}.
+     *
+     * @param reason why, for the node-down event and the log
+     */
+    public void closeOnPurpose(String reason) {
+        if (closed.get()) {
+            return;
+        }
+        closedOnPurpose = true;
+        outbox.add(Frames.bye());
+        Thread writer = Thread.ofVirtual().name("kindling-bye-" + peer).start(this::drain);
+        try {
+            writer.join(BYE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close(reason);
     }
 
     /**
