@@ -120,6 +120,17 @@ class LauncherTest {
     }
 
     @Test
+    void theDefaultCookieFileIsCreatedWithALogLineSayingWhere(@TempDir Path home) throws Exception {
+        Result result = run(java.util.Map.of("JAVA_TOOL_OPTIONS", "-Duser.home=" + home), "ping",
+                "nobody@127.0.0.1:1", "-v");
+        Path cookie = home.resolve(".kindling").resolve("cookie");
+        assertTrue(Files.isRegularFile(cookie), result.output());
+        assertTrue(result.stderr.contains("Created the cookie file " + cookie), result.output());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(cookie)));
+    }
+
+    @Test
     void timeoutBoundsTheWholeCommandEvenWhenTheSynIsDropped() throws Exception {
         // A listener whose accept queue is full drops further SYNs, as a firewall would.
         try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -369,13 +380,21 @@ class LauncherTest {
 
     /** Runs the launcher to its end (at most 60 s), its stdout and stderr kept apart. */
     private Result run(String... args) throws Exception {
+        return run(java.util.Map.of(), args);
+    }
+
+    /** Runs the launcher with more environment variables. */
+    private Result run(java.util.Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(launcher()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("kindling-cli-out", ".txt");
         Path err = Files.createTempFile("kindling-cli-err", ".txt");
         try {
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+            builder.environment().remove("KINDLING_COOKIE");
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             started.add(process);
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kindling " + String.join(" ", args) + " hung");
             return new Result(process.exitValue(), Files.readString(out), Files.readString(err));

@@ -122,6 +122,24 @@ class PoolTest {
     }
 
     @Test
+    void aNodesInfoListsItsPoolsWhileTheyRun() {
+        Pool pool = start(Pool.builder(parent).name("listed").max(1));
+        NodeName runner = NodeName.parse(pool.call(PoolTest::here));
+        try (KindlingNode asker = KindlingNode.builder().name("pool-asker@127.0.0.1").cookie("pool-test").start()) {
+            asker.connect(parent.address());
+            NodeInfo info = asker.call(parent.name(), SystemTasks.info(), WAIT);
+            assertEquals(parent.name(), info.name());
+            assertEquals("7.1", info.appVersion());
+            assertTrue(info.uptimeMillis() >= 0);
+            assertTrue(info.connections().containsKey(asker.name()), info.connections().toString());
+            assertEquals(List.of(new NodeInfo.PoolInfo("listed", List.of(runner), 0, 0)), info.pools());
+            pool.shutdown();
+            assertEquals(List.of(), asker.call(parent.name(), SystemTasks.info(), WAIT).pools(),
+                    "a pool that shut down is not listed");
+        }
+    }
+
+    @Test
     void aCallThatWaitsTooLongInTheQueueSaysSo() throws Exception {
         Pool pool = start(Pool.builder(parent).name("queue").max(1).maxConcurrency(1));
         gate("queue");

@@ -122,7 +122,7 @@ final class PeerBackend implements Backend {
     }
 
     /** Installs a trained cache once its runner exited (the JVM writes it at exit). */
-    private static void installTrained(Startup startup) {
+    static void installTrained(Startup startup) {
         try {
             if (Files.isRegularFile(startup.trainingOutput())) {
                 // owner-only, like the cookie: it holds the application's classes
