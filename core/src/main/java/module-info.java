@@ -22,6 +22,8 @@ module io.kindling.core {
     requires jdk.unsupported;
     // A release's rpc and remote: Java snippets run inside the node (optional: a runtime without it says so)
     requires static jdk.jshell;
+    // JFR events (kindling.*): off unless a recording enables them
+    requires jdk.jfr;
 
     exports io.kindling.core;
     exports io.kindling.core.cluster;

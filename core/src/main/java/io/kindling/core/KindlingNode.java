@@ -13,6 +13,8 @@ import io.kindling.api.RemoteCallable;
 import io.kindling.api.RemoteRunnable;
 import io.kindling.api.RpcTimeoutException;
 import io.kindling.api.Subscription;
+import io.kindling.api.metrics.NodeMetrics;
+import io.kindling.api.metrics.PoolMetrics;
 import io.kindling.api.spi.NodeExtension;
 import io.kindling.core.internal.AddressFile;
 import io.kindling.core.internal.Futures;
@@ -20,10 +22,12 @@ import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.NodeRuntime;
 import io.kindling.core.internal.NodeStartup;
 import io.kindling.core.internal.Threads;
+import io.kindling.core.internal.pool.PoolRegistry;
 import io.kindling.core.internal.wire.Connections;
 import io.kindling.core.internal.wire.Cookies;
 import io.kindling.core.internal.wire.PeerConnection;
 import io.kindling.core.internal.wire.WireSettings;
+import io.kindling.core.pool.Pool;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -40,6 +44,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -276,6 +281,19 @@ public final class KindlingNode implements Node {
     @Override
     public Config config() {
         return config;
+    }
+
+    /**
+     * This node's metrics now: calls made and served by outcome, the round trips of its calls, bytes, connections,
+     * tasks running, per peer and per pool. Counting is always on and costs a few lock-free increments per call; a
+     * snapshot is cheap enough to take every second.
+     *
+     * @return the snapshot
+     */
+    public NodeMetrics metrics() {
+        List<PoolMetrics> pools = PoolRegistry.of(this).stream().map(Pool::metrics).toList();
+        return runtime.meters().snapshot(name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos),
+                runtime.tasksRunning(), pools);
     }
 
     @Override

@@ -28,6 +28,16 @@ public interface RunnerHandle {
     }
 
     /**
+     * When the runner reached each boot phase it reported, measured from the start of its boot, in the order
+     * reached: for JFR's {@code kindling.RunnerBoot} event.
+     *
+     * @return phase to time; empty when the backend does not know
+     */
+    default java.util.Map<String, Duration> bootPhaseTimes() {
+        return java.util.Map.of();
+    }
+
+    /**
      * The last boot phase the runner reported, for a boot error: for example {@code "started"} (the process runs)
      * or {@code "node and extensions started"}.
      *

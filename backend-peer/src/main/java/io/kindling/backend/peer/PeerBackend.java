@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -263,6 +264,9 @@ final class PeerBackend implements Backend {
         private final CompletableFuture<Exit> exit;
         private volatile String phase;
         private volatile String failure;
+        private final long startedNanos = System.nanoTime();
+        private final Map<String, Duration> phaseTimes = java.util.Collections.synchronizedMap(
+                new java.util.LinkedHashMap<>());
 
         Child(NodeName name, Process process) {
             this.name = name;
@@ -288,7 +292,10 @@ final class PeerBackend implements Backend {
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    RunnerProtocol.phaseOf(line).ifPresent(reached -> phase = reached);
+                    RunnerProtocol.phaseOf(line).ifPresent(reached -> {
+                        phase = reached;
+                        phaseTimes.putIfAbsent(reached, Duration.ofNanos(System.nanoTime() - startedNanos));
+                    });
                     RunnerProtocol.failureOf(line).ifPresent(reason -> failure = reason);
                     synchronized (recent) {
                         recent.add(line);
@@ -306,6 +313,13 @@ final class PeerBackend implements Backend {
         @Override
         public NodeName name() {
             return name;
+        }
+
+        @Override
+        public Map<String, Duration> bootPhaseTimes() {
+            synchronized (phaseTimes) {
+                return new java.util.LinkedHashMap<>(phaseTimes);
+            }
         }
 
         @Override

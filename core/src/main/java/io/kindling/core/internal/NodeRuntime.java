@@ -7,6 +7,7 @@ import io.kindling.api.RemoteExecutionException;
 import io.kindling.api.RemoteRunnable;
 import io.kindling.api.RpcTimeoutException;
 import io.kindling.api.spi.Codec;
+import io.kindling.core.internal.metrics.NodeMeters;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,6 +36,7 @@ public final class NodeRuntime {
     private final long maxFrameSize;
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger tasksRunning = new AtomicInteger();
+    private final NodeMeters meters = new NodeMeters();
     private volatile long lastTaskEnded = System.nanoTime();
 
     /**
@@ -158,6 +160,16 @@ public final class NodeRuntime {
     /** {@return the largest frame, in bytes} */
     public long maxFrameSize() {
         return maxFrameSize;
+    }
+
+    /** {@return the node's metrics: its connections' counts and its calls' round trips} */
+    public NodeMeters meters() {
+        return meters;
+    }
+
+    /** {@return how many tasks peers run here now} */
+    public int tasksRunning() {
+        return tasksRunning.get();
     }
 
     /** {@return the node's timer} */

@@ -10,6 +10,7 @@ import io.kindling.api.RemoteCallable;
 import io.kindling.api.RemoteRunnable;
 import io.kindling.api.RunnerLostException;
 import io.kindling.api.Subscription;
+import io.kindling.api.metrics.PoolMetrics;
 import io.kindling.api.spi.Backend;
 import io.kindling.api.spi.BackendProvider;
 import io.kindling.core.internal.Futures;
@@ -119,6 +120,12 @@ public final class Pool implements AutoCloseable {
     /** {@return how many runners are booting now} */
     public int booting() {
         return fleet.bootingCount();
+    }
+
+    /** {@return the pool's metrics now: runners up, booting and busy, calls queued, boots and failed boots} */
+    public PoolMetrics metrics() {
+        return new PoolMetrics(name(), fleet.size(), fleet.bootingCount(), fleet.busyCount(), placement.queued(),
+                fleet.boots(), fleet.bootFailures());
     }
 
     /**

@@ -8,6 +8,7 @@ import io.kindling.api.spi.Discovery;
 import io.kindling.api.spi.DiscoveryStrategy;
 import io.kindling.core.cluster.PrunePolicy;
 import io.kindling.core.cluster.RefreshResult;
+import io.kindling.core.internal.jfr.ClusterRefreshEvent;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +102,10 @@ public final class Refresher {
      * @return what it did
      */
     public RefreshResult refreshSafely(boolean prune, BooleanSupplier shuttingDown) {
+        ClusterRefreshEvent event = ClusterRefreshEvent.wanted() ? new ClusterRefreshEvent() : null;
+        if (event != null) {
+            event.begin();
+        }
         RefreshResult result;
         try {
             result = refresh(prune);
@@ -111,6 +116,13 @@ public final class Refresher {
         }
         lastResult = result;
         membershipChanged();
+        if (event != null) {
+            event.cluster = cluster;
+            event.strategy = strategyName;
+            event.outcome = RefreshResult.describe(result);
+            event.nodes = result.nodes().size();
+            event.commit();
+        }
         return result;
     }
 

@@ -10,6 +10,7 @@ import io.kindling.api.RemoteCallable;
 import io.kindling.api.RpcTimeoutException;
 import io.kindling.api.RunnerLostException;
 import io.kindling.core.internal.Futures;
+import io.kindling.core.internal.jfr.PoolQueueWaitEvent;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -50,6 +51,8 @@ public final class Placement {
         final CompletableFuture<NodeName> placed = new CompletableFuture<>();
         ScheduledFuture<?> expiry;
         volatile CompletableFuture<?> running;
+        /** Its wait's JFR event, when a recording wants one. */
+        private final PoolQueueWaitEvent waited;
 
         /**
          * @param task the task
@@ -61,6 +64,10 @@ public final class Placement {
             this.timeout = timeout;
             this.deadline = System.nanoTime() + timeout.toNanos();
             this.child = child;
+            this.waited = PoolQueueWaitEvent.wanted() ? new PoolQueueWaitEvent() : null;
+            if (waited != null) {
+                waited.begin();
+            }
         }
 
         /** {@return completes with the call's result or failure; cancelling it cancels the call} */
@@ -180,6 +187,11 @@ public final class Placement {
         }
         call.running = remote;
         call.placed.complete(slot.name);
+        if (call.waited != null) {
+            call.waited.pool = settings.name();
+            call.waited.runner = slot.name.toString();
+            call.waited.commit();
+        }
         if (call.result.isCancelled()) {
             remote.cancel(true);
         }

@@ -11,6 +11,7 @@ import io.kindling.api.spi.RunnerHandle;
 import io.kindling.api.spi.RunnerProtocol;
 import io.kindling.api.spi.RunnerSpec;
 import io.kindling.core.internal.AppVersion;
+import io.kindling.core.internal.jfr.RunnerBootEvent;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.pool.PoolEvent;
 import java.lang.System.Logger.Level;
@@ -100,6 +101,9 @@ public final class RunnerFleet {
         ensureMin();
     }
 
+    private final java.util.concurrent.atomic.LongAdder boots = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder bootFailures = new java.util.concurrent.atomic.LongAdder();
+
     /** {@return the runners up now} */
     public synchronized List<NodeName> runnerNames() {
         return List.copyOf(runners.keySet());
@@ -113,6 +117,21 @@ public final class RunnerFleet {
     /** {@return how many runners are up} */
     public synchronized int size() {
         return runners.size();
+    }
+
+    /** {@return how many runners run at least one call now} */
+    public synchronized int busyCount() {
+        return (int) runners.values().stream().filter(slot -> slot.active > 0).count();
+    }
+
+    /** {@return runners booted since the pool started} */
+    public long boots() {
+        return boots.sum();
+    }
+
+    /** {@return boots that failed since the pool started} */
+    public long bootFailures() {
+        return bootFailures.sum();
     }
 
     /** The runner with the fewest calls that has room, or {@code null}. Caller holds the monitor. */
@@ -191,6 +210,12 @@ public final class RunnerFleet {
 
     private void boot(NodeName runner, CompletableFuture<Void> up, boolean forMin) {
         long started = System.nanoTime();
+        RunnerBootEvent event = RunnerBootEvent.wanted() ? new RunnerBootEvent() : null;
+        if (event != null) {
+            event.begin();
+            event.pool = settings.name();
+            event.runner = runner.toString();
+        }
         RunnerSpec spec = new RunnerSpec(runner, node.address(), cookie, settings.name(), runnerEnv(),
                 settings.bootTimeout(), settings.extensions(), forMin ? Duration.ZERO
                         : settings.idleShutdownAfter().multipliedBy(2).plusSeconds(5));
@@ -217,17 +242,32 @@ public final class RunnerFleet {
                 count = runners.size();
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
+            boots.increment();
             LOG.log(Level.INFO, "Pool " + settings.name() + ": runner " + runner + " up in " + millis + " ms");
             events.emit(new PoolEvent.Grew(settings.name(), runner, millis, count));
+            bootTraced(event, handle, "OK");
         } catch (Exception e) {
+            bootTraced(event, handle, "FAILED: " + e.getMessage());
             bootFailed(runner, e, handle);
             return;
         }
         dispatch.run();
     }
 
+    /** Commits a boot's JFR event, with the phases the runner reported as it booted. */
+    private static void bootTraced(RunnerBootEvent event, RunnerHandle handle, String outcome) {
+        if (event != null) {
+            event.outcome = outcome;
+            event.phases = handle == null ? "" : handle.bootPhaseTimes().entrySet().stream()
+                    .map(phase -> phase.getKey() + " " + phase.getValue().toMillis() + " ms")
+                    .collect(java.util.stream.Collectors.joining(", "));
+            event.commit();
+        }
+    }
+
     private void bootFailed(NodeName runner, Exception e, RunnerHandle handle) {
         String error = bootError(runner, e, handle);
+        bootFailures.increment();
         if (handle != null) {
             handle.stop(Duration.ZERO);
         }

@@ -8,6 +8,7 @@ import io.kindling.api.NodeAttributes;
 import io.kindling.api.NodeName;
 import io.kindling.api.NodeUnreachableException;
 import io.kindling.api.spi.Transport;
+import io.kindling.core.internal.jfr.HandshakeEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
@@ -91,6 +92,18 @@ final class Authenticator {
      * @throws KindlingException if the handshake failed (refused, wrong cookie, deadline, lost connection)
      */
     Handshake.Peer dial(Transport.Connection raw, NodeAddress target, NodeAddress listening) {
+        HandshakeEvent event = HandshakeEvent.begin(raw.remoteAddress(), true);
+        try {
+            Handshake.Peer peer = dialUntraced(raw, target, listening);
+            HandshakeEvent.end(event, peer.name(), "OK");
+            return peer;
+        } catch (RuntimeException e) {
+            HandshakeEvent.end(event, target.name(), e instanceof SimultaneousDial ? "SIMULTANEOUS" : e.getMessage());
+            throw e;
+        }
+    }
+
+    private Handshake.Peer dialUntraced(Transport.Connection raw, NodeAddress target, NodeAddress listening) {
         String where = target.host() + ":" + target.port();
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> deadline = deadline(raw, expired);
@@ -146,6 +159,14 @@ final class Authenticator {
      *     dial, failed)
      */
     Accepted accept(Transport.Connection raw, Arbiter arbiter) {
+        HandshakeEvent event = HandshakeEvent.begin(raw.remoteAddress(), false);
+        Accepted accepted = acceptUntraced(raw, arbiter);
+        HandshakeEvent.end(event, accepted == null ? null : accepted.peer().name(),
+                accepted == null ? "NOT ACCEPTED (refused, lost to a simultaneous dial, or failed: see the log)" : "OK");
+        return accepted;
+    }
+
+    private Accepted acceptUntraced(Transport.Connection raw, Arbiter arbiter) {
         SocketAddress from = raw.remoteAddress();
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> deadline = deadline(raw, expired);

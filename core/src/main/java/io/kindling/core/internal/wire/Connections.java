@@ -13,6 +13,8 @@ import io.kindling.api.spi.Transport;
 import io.kindling.core.internal.Futures;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.NodeRuntime;
+import io.kindling.core.internal.jfr.NodeDownEvent;
+import io.kindling.core.internal.jfr.NodeUpEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -353,7 +355,7 @@ public final class Connections {
             if (old == null) {
                 slot.activate(connection);
                 connection.announced = true;
-                events.emit(new NodeEvent.NodeUp(connection.peer, connection.peerAttributes));
+                nodeUp(connection);
             } else if (old.peerIncarnation != connection.peerIncarnation) {
                 stale = old;
                 slot.activate(connection);
@@ -372,7 +374,7 @@ public final class Connections {
             synchronized (slot) {
                 if (slot.active() == connection && !connection.announced) {
                     connection.announced = true;
-                    events.emit(new NodeEvent.NodeUp(connection.peer, connection.peerAttributes));
+                    nodeUp(connection);
                 }
             }
         }
@@ -400,6 +402,16 @@ public final class Connections {
         }
     }
 
+    /** Announces a connection's peer as up: the event, and its JFR event. Caller holds the peer's slot. */
+    private void nodeUp(PeerConnection connection) {
+        events.emit(new NodeEvent.NodeUp(connection.peer, connection.peerAttributes));
+        if (NodeUpEvent.wanted()) {
+            NodeUpEvent event = new NodeUpEvent();
+            event.peer = connection.peer.toString();
+            event.commit();
+        }
+    }
+
     /** Called once by each connection as it closes. */
     void connectionClosed(PeerConnection connection, String reason) {
         connections.remove(connection);
@@ -416,6 +428,13 @@ public final class Connections {
                 // a close either side meant is news; any other is a failure worth a look
                 LOG.log(connection.closedOnPurpose ? Level.INFO : Level.WARNING, "Node " + connection.peer
                         + " is down: " + reason);
+                if (NodeDownEvent.wanted()) {
+                    NodeDownEvent event = new NodeDownEvent();
+                    event.peer = connection.peer.toString();
+                    event.reason = reason;
+                    event.onPurpose = connection.closedOnPurpose;
+                    event.commit();
+                }
                 events.emit(new NodeEvent.NodeDown(connection.peer, reason));
             }
         }

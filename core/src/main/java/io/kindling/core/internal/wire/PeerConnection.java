@@ -9,6 +9,7 @@ import io.kindling.api.RemoteExecutionException;
 import io.kindling.api.RemoteRunnable;
 import io.kindling.api.spi.Transport;
 import io.kindling.core.internal.NodeRuntime;
+import io.kindling.core.internal.metrics.PeerMeters;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -60,6 +61,8 @@ public final class PeerConnection {
     private final AtomicLong ids = new AtomicLong();
     private final PendingCalls pending;
     private final TaskServer tasks;
+    /** This connection's counts; the node's totals take them over when it closes. */
+    final PeerMeters meters;
     /** Bytes the reader queued since it last wrote; only the reader touches it. */
     private int queuedBytes;
     /** Read by one thread at a time: the reader, which {@link TaskServer} may replace (see there). */
@@ -74,6 +77,8 @@ public final class PeerConnection {
     volatile boolean retired;
     /** Set when the close was meant: asked for here, or announced by the peer's BYE. Logged at INFO, not WARNING. */
     volatile boolean closedOnPurpose;
+    /** Why a close on purpose closes: it wins over what a racing read sees then (the peer's EOF). */
+    private volatile String purpose;
 
     PeerConnection(NodeRuntime runtime, Connections owner, Handshake.Peer peer, NodeName dialer,
             Transport.Connection transport, int maxTasks) {
@@ -87,11 +92,12 @@ public final class PeerConnection {
         this.out = new BufferedOutputStream(transport.output(), 64 * 1024);
         this.in = new FrameInput(transport.input());
         this.tasks = new TaskServer(this, runtime, this.peer, maxTasks);
+        this.meters = runtime.meters().open(this.peer, tasks::running);
         this.pending = new PendingCalls(this.peer, runtime.scheduler(), id -> {
             if (isOpen()) {
                 enqueue(Frames.control(Frames.CANCEL, id));
             }
-        });
+        }, meters, runtime.meters().latency());
     }
 
     void start() {
@@ -144,7 +150,9 @@ public final class PeerConnection {
         } catch (KindlingException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return (CompletableFuture<T>) launch(pending.open(id, timeout, "Call", true), frame);
+        PendingCalls.Call call = pending.open(id, timeout, "Call", true);
+        call.trace(task.getClass().getName(), frame.length);
+        return (CompletableFuture<T>) launch(call, frame);
     }
 
     /**
@@ -237,9 +245,12 @@ public final class PeerConnection {
             }
             try {
                 byte[] frame;
+                long written = 0;
                 while ((frame = outbox.poll()) != null) {
                     out.write(frame);
+                    written += frame.length;
                 }
+                meters.bytesOut.add(written);
                 out.flush();
                 lastSentNanos = System.nanoTime();
             } catch (IOException e) {
@@ -270,6 +281,7 @@ public final class PeerConnection {
                 int type = in.readUnsignedByte();
                 byte[] body = readBody(in, length - 1);
                 lastReceivedNanos = System.nanoTime();
+                meters.bytesIn.add(4L + length);
                 dispatch(type, body);
             }
         } catch (EOFException e) {
@@ -337,8 +349,9 @@ public final class PeerConnection {
                 tasks.cancel(Frames.readLong(body, 0));
             }
             case Frames.BYE -> {
+                purpose = "node " + peer + " closed the connection";
                 closedOnPurpose = true;
-                close("node " + peer + " closed the connection");
+                close(purpose);
             }
             case Frames.TICK -> {
                 // its arrival already refreshed lastReceivedNanos
@@ -419,6 +432,7 @@ public final class PeerConnection {
         if (closed.get()) {
             return;
         }
+        purpose = reason;
         closedOnPurpose = true;
         outbox.add(Frames.bye());
         Thread writer = Thread.ofVirtual().name("kindling-bye-" + peer).start(this::drain);
@@ -434,12 +448,13 @@ public final class PeerConnection {
      * Closes the connection once: pending calls fail with {@link NodeDownException}, tasks the peer runs here are
      * interrupted, and the node is told.
      *
-     * @param reason why, for the node-down event and the log
+     * @param why why, for the node-down event and the log (a close on purpose gives its own reason instead)
      */
-    public void close(String reason) {
+    public void close(String why) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        String reason = purpose != null ? purpose : why;
         try {
             transport.close();
         } catch (IOException e) {
@@ -449,6 +464,7 @@ public final class PeerConnection {
         pending.failAll(down);
         tasks.closeAll();
         outbox.clear();
+        runtime.meters().retire(meters);
         owner.connectionClosed(this, reason);
     }
 

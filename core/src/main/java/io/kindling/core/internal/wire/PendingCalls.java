@@ -3,6 +3,12 @@ package io.kindling.core.internal.wire;
 import io.kindling.api.NodeName;
 import io.kindling.api.RpcTimeoutException;
 import io.kindling.core.internal.Futures;
+import io.kindling.core.internal.jfr.CallOutEvent;
+import io.kindling.core.internal.metrics.LatencyHistogram;
+import io.kindling.core.internal.metrics.Outcome;
+import io.kindling.core.internal.metrics.PeerMeters;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +34,21 @@ import java.util.function.LongConsumer;
 final class PendingCalls {
 
     static final int SLOTS = 4096;
+    private static final VarHandle SETTLED;
+
+    static {
+        try {
+            SETTLED = MethodHandles.lookup().findVarHandle(Call.class, "settled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final NodeName peer;
     private final ScheduledExecutorService timer;
     private final LongConsumer cancelRemotely;
+    private final PeerMeters meters;
+    private final LatencyHistogram latency;
     private final AtomicReferenceArray<Call> slots = new AtomicReferenceArray<>(SLOTS);
     private final Map<Long, Call> overflow = new ConcurrentHashMap<>();
     /** When the timer next looks for expired calls; {@code Long.MAX_VALUE} when it is not set. */
@@ -41,11 +58,16 @@ final class PendingCalls {
      * @param peer the peer, for timeout messages
      * @param timer the node's timer
      * @param cancelRemotely tells the peer to stop the task of a call id (when the connection is still open)
+     * @param meters the connection's counts, where each call's outcome is counted
+     * @param latency the node's round-trip histogram
      */
-    PendingCalls(NodeName peer, ScheduledExecutorService timer, LongConsumer cancelRemotely) {
+    PendingCalls(NodeName peer, ScheduledExecutorService timer, LongConsumer cancelRemotely, PeerMeters meters,
+            LatencyHistogram latency) {
         this.peer = peer;
         this.timer = timer;
         this.cancelRemotely = cancelRemotely;
+        this.meters = meters;
+        this.latency = latency;
     }
 
     /**
@@ -60,34 +82,87 @@ final class PendingCalls {
         final Duration timeout;
         final String what;
         final boolean remoteTask;
+        private final long started;
+        /** Set by whoever ends the call (see {@link #settle()}). */
+        @SuppressWarnings("unused")
+        private volatile boolean settled;
+        /** The JFR event of a call, when a recording wants it. */
+        private CallOutEvent event;
 
         private Call(long id, Duration timeout, String what, boolean remoteTask) {
             this.id = id;
             this.timeout = timeout;
-            this.deadline = System.nanoTime() + timeout.toNanos();
+            this.started = System.nanoTime();
+            this.deadline = started + timeout.toNanos();
             this.what = what;
             this.remoteTask = remoteTask;
         }
 
+        /** Starts the call's JFR event, when a recording wants it; before the call is sent. */
+        void trace(String taskClass, long requestBytes) {
+            if (CallOutEvent.wanted()) {
+                CallOutEvent traced = new CallOutEvent();
+                traced.begin();
+                traced.peer = peer.toString();
+                traced.taskClass = taskClass;
+                traced.requestBytes = requestBytes;
+                event = traced;
+            }
+        }
+
         @Override
         public boolean completeExceptionally(Throwable error) {
-            boolean done = super.completeExceptionally(error);
+            if (!settle()) {
+                return false;
+            }
+            ended(Outcome.of(error));
+            super.completeExceptionally(error);
             abandoned();
-            return done;
+            return true;
         }
 
         @Override
         public boolean cancel(boolean mayInterrupt) {
-            boolean done = super.cancel(mayInterrupt);
+            if (!settle()) {
+                return false;
+            }
+            ended(Outcome.CANCELLED);
+            super.cancel(mayInterrupt);
             abandoned();
-            return done;
+            return true;
         }
 
         @Override
         public boolean complete(Object value) {
-            boolean done = super.complete(value);
+            if (!settle()) {
+                return false;
+            }
+            ended(Outcome.OK);
+            super.complete(value);
             abandoned();
-            return done;
+            return true;
+        }
+
+        /**
+         * Decides who ends the call: the first of the answer, the timeout, a cancel, the connection closing. The
+         * winner counts the outcome before the future completes, so a caller that wakes sees it counted.
+         */
+        private boolean settle() {
+            return SETTLED.compareAndSet(this, false, true);
+        }
+
+        /** Counts the outcome of a call (not a ping) and its round trip, and commits its event. */
+        private void ended(Outcome outcome) {
+            if (!remoteTask) {
+                return;
+            }
+            meters.out.count(outcome);
+            latency.record(System.nanoTime() - started);
+            CallOutEvent traced = event;
+            if (traced != null) {
+                traced.outcome = outcome.name();
+                traced.commit();
+            }
         }
 
         private void abandoned() {

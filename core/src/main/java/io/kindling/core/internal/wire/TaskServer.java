@@ -8,6 +8,8 @@ import io.kindling.api.RemoteFailure;
 import io.kindling.api.RemoteRunnable;
 import io.kindling.core.internal.NodeRuntime;
 import io.kindling.core.internal.code.CodeFingerprint;
+import io.kindling.core.internal.jfr.CallInEvent;
+import io.kindling.core.internal.metrics.Outcome;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.lang.System.Logger.Level;
@@ -106,14 +108,43 @@ final class TaskServer {
         return running.isEmpty() && casts.get() == 0;
     }
 
+    /** {@return the peer's calls and casts running here now} */
+    int running() {
+        return running.size() + casts.get();
+    }
+
+    /** Counts a served call's outcome, and commits its JFR event when a recording wanted one. */
+    private void served(CallInEvent event, String taskClass, Outcome outcome) {
+        connection.meters.in.count(outcome);
+        if (event != null) {
+            event.taskClass = taskClass;
+            event.outcome = outcome.name();
+            event.commit();
+        }
+    }
+
+    /** {@return a begun JFR event for a call, or {@code null} when no recording wants one} */
+    private CallInEvent traced(byte[] body) {
+        if (!CallInEvent.wanted()) {
+            return null;
+        }
+        CallInEvent event = new CallInEvent();
+        event.begin();
+        event.peer = peer.toString();
+        event.requestBytes = Frames.HEADER + body.length;
+        return event;
+    }
+
     /**
      * A CALL, on the reader thread.
      *
      * @throws PeerConnection.ProtocolViolation if a call with the same id is still running
      */
     void call(long id, byte[] body) throws PeerConnection.ProtocolViolation {
+        CallInEvent event = traced(body);
         if (running.size() + casts.get() >= maxTasks) {
             connection.queue(Frames.refusedTooMany(id, maxTasks));
+            served(event, "", Outcome.REFUSED);
             return;
         }
         if (running.containsKey(id)) {
@@ -129,48 +160,53 @@ final class TaskServer {
             task = callable;
         } catch (IncompatibleCodeException e) {
             connection.queue(Frames.refusedCode(id, e));
+            served(event, e.className(), Outcome.REFUSED);
             return;
         } catch (Throwable e) {
             byte[] frame = answer(id, null, e);
             if (frame != null) {
                 connection.queue(frame);
             }
+            served(event, "", Outcome.FAILED);
             return;
         }
         Record record = RECORDS.get(task.getClass());
         if (record.inline() && displaced.get() < MAX_DISPLACED) {
-            runInline(id, task, record);
+            runInline(id, task, record, event);
         } else {
-            Thread thread = Thread.ofVirtual().unstarted(() -> runOnOwnThread(id, task, record));
+            Thread thread = Thread.ofVirtual().unstarted(() -> runOnOwnThread(id, task, record, event));
             running.put(id, thread);
             thread.start();
         }
     }
 
     /** How a task's run ended: its result or what it threw. */
-    private record Outcome(Object result, Throwable failure) {
+    private record Ran(Object result, Throwable failure) {
     }
 
     /** Runs a task in the node's task context and records how long it took. */
-    private Outcome run(RemoteCallable<?> task, Record record) {
+    private Ran run(RemoteCallable<?> task, Record record) {
         long started = System.nanoTime();
-        Outcome outcome;
+        Ran outcome;
         try {
-            outcome = new Outcome(runtime.runTask(task), null);
+            outcome = new Ran(runtime.runTask(task), null);
         } catch (Throwable e) {
-            outcome = new Outcome(null, e);
+            outcome = new Ran(null, e);
         }
         record.ran(System.nanoTime() - started);
         return outcome;
     }
 
-    private void runOnOwnThread(long id, RemoteCallable<?> task, Record record) {
-        Outcome outcome = run(task, record);
+    private void runOnOwnThread(long id, RemoteCallable<?> task, Record record, CallInEvent event) {
+        Ran outcome = run(task, record);
         if (running.remove(id) != null) {
             byte[] frame = answer(id, outcome.result(), outcome.failure());
             if (frame != null) {
                 connection.send(frame);
             }
+            served(event, task.getClass().getName(), outcome.failure() == null ? Outcome.OK : Outcome.FAILED);
+        } else {
+            served(event, task.getClass().getName(), Outcome.CANCELLED);
         }
     }
 
@@ -178,7 +214,7 @@ final class TaskServer {
     private volatile long inlineId;
     private volatile Thread inlineThread;
 
-    private void runInline(long id, RemoteCallable<?> task, Record record) {
+    private void runInline(long id, RemoteCallable<?> task, Record record, CallInEvent event) {
         long since = System.nanoTime();
         if (since == 0 || since == DISPLACED) {
             since++;
@@ -188,7 +224,7 @@ final class TaskServer {
         inlineSince.set(since);
         lastInline = since;
         watch();
-        Outcome outcome = run(task, record);
+        Ran outcome = run(task, record);
         Thread.interrupted(); // a cancel that came too late must not reach the next read
         boolean keptReader = inlineSince.compareAndSet(since, 0);
         // Displaced, it was registered, and a CANCEL read meanwhile removed it: then no answer.
@@ -204,6 +240,8 @@ final class TaskServer {
                 connection.send(frame);
             }
         }
+        served(event, task.getClass().getName(), keptReader || frame != null
+                ? (outcome.failure() == null ? Outcome.OK : Outcome.FAILED) : Outcome.CANCELLED);
     }
 
     /** Arms the watchdog if it is not armed: it looks every millisecond while tasks run inline. */
