@@ -4,6 +4,7 @@ import io.kindling.api.NodeName;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.NodeInfo;
 import io.kindling.core.SystemTasks;
+import io.kindling.management.internal.Json;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.kindling.cli;
 
 import io.kindling.api.KindlingException;
+import io.kindling.management.internal.Json;
 import io.kindling.strategy.epmd.EpmdClient;
 import io.kindling.strategy.epmd.EpmdEntry;
 import io.kindling.strategy.epmd.EpmdException;

@@ -4,6 +4,7 @@ import io.kindling.api.NodeAttributes;
 import io.kindling.api.NodeName;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.SystemTasks;
+import io.kindling.management.internal.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

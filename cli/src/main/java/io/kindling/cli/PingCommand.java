@@ -2,6 +2,7 @@ package io.kindling.cli;
 
 import io.kindling.api.NodeName;
 import io.kindling.core.KindlingNode;
+import io.kindling.management.internal.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,20 +3,29 @@ package io.kindling.core;
 import io.kindling.api.NodeAttributes;
 import io.kindling.api.NodeName;
 import io.kindling.api.RemoteCallable;
+import io.kindling.api.metrics.NodeMetrics;
 import io.kindling.core.internal.AppVersion;
 import io.kindling.core.internal.pool.PoolRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Tasks every Kindling node can run, because their classes are in core: use them to ask a node about itself
  * without shipping application classes to it.
  */
 public final class SystemTasks {
+
+    /** What waiting on a peer's answer allows beyond the call's own timeout, which fails the call first. */
+    private static final long SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private SystemTasks() {
     }
@@ -40,6 +49,22 @@ public final class SystemTasks {
      */
     public static RemoteCallable<NodeInfo> info() {
         return new Info();
+    }
+
+    /** {@return a task that returns the running node's metrics ({@link KindlingNode#metrics()})} */
+    public static RemoteCallable<NodeMetrics> metrics() {
+        return new Metrics();
+    }
+
+    /**
+     * A task that returns the cluster as the running node sees it: its own info and metrics, and those of every node
+     * it is connected to, asked in parallel.
+     *
+     * @param perNode how long each connected node has to answer; one that does not is listed as unanswered
+     * @return the task
+     */
+    public static RemoteCallable<ClusterView> clusterView(Duration perNode) {
+        return new View(perNode);
     }
 
     /**
@@ -120,6 +145,45 @@ public final class SystemTasks {
                     node.attributes().get(AppVersion.KEY).orElse(""),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - node.startedNanos),
                     node.attributes().values(), connections, pools);
+        }
+    }
+
+    private record Metrics() implements RemoteCallable<NodeMetrics> {
+        @Override
+        public NodeMetrics call() {
+            return KindlingNode.current().map(KindlingNode.class::cast).orElseThrow(
+                    () -> new IllegalStateException("metrics() runs only as a remote task")).metrics();
+        }
+    }
+
+    private record Self() implements RemoteCallable<ClusterView.NodeView> {
+        @Override
+        public ClusterView.NodeView call() {
+            return new ClusterView.NodeView(new Info().call(), new Metrics().call());
+        }
+    }
+
+    private record View(Duration perNode) implements RemoteCallable<ClusterView> {
+        @Override
+        public ClusterView call() throws InterruptedException {
+            KindlingNode node = KindlingNode.current().map(KindlingNode.class::cast).orElseThrow(
+                    () -> new IllegalStateException("clusterView() runs only as a remote task"));
+            Map<NodeName, CompletableFuture<ClusterView.NodeView>> asked = new LinkedHashMap<>();
+            for (NodeName peer : new TreeSet<>(node.connectedNodes())) {
+                asked.put(peer, node.callAsync(peer, new Self(), perNode));
+            }
+            List<ClusterView.NodeView> nodes = new ArrayList<>();
+            nodes.add(new ClusterView.NodeView(new Info().call(), node.metrics()));
+            Map<NodeName, String> unanswered = new LinkedHashMap<>();
+            for (Map.Entry<NodeName, CompletableFuture<ClusterView.NodeView>> answer : asked.entrySet()) {
+                try {
+                    nodes.add(answer.getValue().get(perNode.toNanos() + SLACK_NANOS, TimeUnit.NANOSECONDS));
+                } catch (ExecutionException | TimeoutException e) {
+                    answer.getValue().cancel(true);
+                    unanswered.put(answer.getKey(), String.valueOf(e.getCause() != null ? e.getCause() : e));
+                }
+            }
+            return new ClusterView(node.name(), nodes, unanswered);
         }
     }
 

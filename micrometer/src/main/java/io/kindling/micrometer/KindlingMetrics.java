@@ -117,8 +117,10 @@ public final class KindlingMetrics implements MeterBinder {
                 .tag("direction", "in").baseUnit("bytes").description("Bytes received and sent").register(registry);
         FunctionCounter.builder("kindling.bytes", this, self -> self.current().bytesOut()).tags(common)
                 .tag("direction", "out").baseUnit("bytes").description("Bytes received and sent").register(registry);
+        // Micrometer holds a function meter's object weakly; this one strong reference keeps the binder, and so every
+        // meter of it, reporting for as long as the registry lives, without the caller keeping it.
         Gauge.builder("kindling.connections", this, self -> self.current().connections()).tags(common)
-                .description("Nodes connected now").register(registry);
+                .description("Nodes connected now").strongReference(true).register(registry);
         Gauge.builder("kindling.tasks.running", this, self -> self.current().tasksRunning()).tags(common)
                 .description("Tasks peers run on this node now").register(registry);
         current();

@@ -70,6 +70,20 @@ class KindlingMetricsTest {
     }
 
     @Test
+    void theMetersKeepReportingWhenTheCallerDropsTheBinder() {
+        KindlingNode caller = node("mm-e");
+        KindlingNode callee = node("mm-f");
+        caller.call(caller.connect(callee.address()), () -> 1, WAIT);
+        MeterRegistry registry = new SimpleMeterRegistry();
+        new KindlingMetrics(caller::metrics).bindTo(registry); // no reference kept, as users write it
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        assertEquals(1, registry.get("kindling.calls").tags("direction", "out", "outcome", "ok").functionCounter()
+                .count(), 0.0, "Micrometer holds function meters' objects weakly: the binder must stay reachable");
+    }
+
+    @Test
     void prometheusTextHasConventionalNamesAndTags() {
         KindlingNode caller = node("mm-c");
         KindlingNode callee = node("mm-d");

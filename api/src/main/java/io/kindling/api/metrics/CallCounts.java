@@ -1,5 +1,6 @@
 package io.kindling.api.metrics;
 
+import java.io.Serializable;
 /**
  * Calls by how they ended, counted since the node started. For calls this node made, the outcome is the caller's;
  * for calls it served, the answer it sent.
@@ -11,7 +12,8 @@ package io.kindling.api.metrics;
  * @param nodeDown the connection closed while the call was pending
  * @param cancelled the caller gave up (a cancel, an interrupt), or the served task was cancelled
  */
-public record CallCounts(long ok, long failed, long timedOut, long refused, long nodeDown, long cancelled) {
+public record CallCounts(long ok, long failed, long timedOut, long refused, long nodeDown, long cancelled)
+        implements Serializable {
 
     /** No calls. */
     public static final CallCounts NONE = new CallCounts(0, 0, 0, 0, 0, 0);

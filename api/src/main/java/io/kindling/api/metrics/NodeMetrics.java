@@ -1,6 +1,7 @@
 package io.kindling.api.metrics;
 
 import io.kindling.api.NodeName;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,7 +22,7 @@ import java.util.Objects;
  */
 public record NodeMetrics(NodeName node, long uptimeMillis, CallCounts callsOut, CallCounts callsIn, Latency latency,
         long bytesIn, long bytesOut, int connections, int tasksRunning, List<PeerMetrics> peers,
-        List<PoolMetrics> pools) {
+        List<PoolMetrics> pools) implements Serializable {
 
     /** Copies the lists; nothing is null. */
     public NodeMetrics {

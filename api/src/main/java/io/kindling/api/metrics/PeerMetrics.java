@@ -1,6 +1,7 @@
 package io.kindling.api.metrics;
 
 import io.kindling.api.NodeName;
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param tasksRunning the peer's tasks running here now
  */
 public record PeerMetrics(NodeName peer, CallCounts callsOut, CallCounts callsIn, long bytesIn, long bytesOut,
-        int tasksRunning) {
+        int tasksRunning) implements Serializable {
 
     /** Checks that nothing is null. */
     public PeerMetrics {

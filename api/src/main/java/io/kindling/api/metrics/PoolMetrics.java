@@ -1,5 +1,6 @@
 package io.kindling.api.metrics;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param bootFailures boots that failed since the pool started
  */
 public record PoolMetrics(String name, int runners, int booting, int busy, int queued, long boots,
-        long bootFailures) {
+        long bootFailures) implements Serializable {
 
     /** Checks the name. */
     public PoolMetrics {

@@ -102,6 +102,25 @@ public final class Pool implements AutoCloseable {
         return new Builder(node);
     }
 
+    /**
+     * {@return the running pools whose parent is the node, in the order they started}
+     *
+     * @param node the parent
+     */
+    public static List<Pool> of(Node node) {
+        return PoolRegistry.of(node);
+    }
+
+    /**
+     * Adds a listener for the pool's events, besides the builder's.
+     *
+     * @param listener receives every later event, on the pool's event thread
+     * @return a handle that removes it
+     */
+    public Subscription addListener(Consumer<? super PoolEvent> listener) {
+        return events.add(listener);
+    }
+
     /** {@return the pool's name} */
     public String name() {
         return settings.name();

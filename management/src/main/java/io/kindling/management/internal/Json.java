@@ -1,14 +1,16 @@
-package io.kindling.cli;
+package io.kindling.management.internal;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes the command's answers as JSON: maps as objects (in their order), collections as arrays, numbers and
- * booleans as they are, anything else as its string. The JDK has no JSON writer, and the CLI needs only this.
+ * Writes JSON: maps as objects (in their order), collections as arrays, numbers and booleans as they are, anything
+ * else as its string. The JDK has no JSON writer; the management endpoints and the command line need only this.
+ *
+ * <p>Internal: not part of Kindling's API.
  */
-final class Json {
+public final class Json {
 
     private Json() {
     }
@@ -18,7 +20,7 @@ final class Json {
      *
      * @param value a map, collection, number, boolean, {@code null}, or anything whose {@code toString} is written
      */
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out);
         return out.toString();
