@@ -1,8 +1,12 @@
 /**
- * The {@code kindling} command line: {@code node}, {@code ping}, {@code nodes}, {@code names} and {@code info}.
+ * The {@code kindling} command line: {@code node}, {@code ping}, {@code nodes}, {@code names}, {@code info} and
+ * {@code observer}.
  */
 module io.kindling.cli {
     requires io.kindling.core;
+    // observer: the management module's page and endpoints; JSON output
+    requires io.kindling.management;
+    requires jdk.httpserver;
     // names, and targets without a port: the port mapper client
     requires io.kindling.strategy.epmd;
     requires info.picocli;

@@ -51,12 +51,22 @@ abstract class ClientCommand implements Callable<Integer> {
         if (!verbose) {
             Logger.getLogger("").setLevel(Level.OFF);
         }
-        Thread watchdog = watchdog();
+        Thread watchdog = bounded() ? watchdog() : null;
         try {
             return run();
         } finally {
-            watchdog.interrupt();
+            if (watchdog != null) {
+                watchdog.interrupt();
+            }
         }
+    }
+
+    /**
+     * {@return whether {@code --timeout} bounds the whole command; a command that runs until stopped (observer)
+     * bounds only its steps with {@link #remaining()}}
+     */
+    boolean bounded() {
+        return true;
     }
 
     /**

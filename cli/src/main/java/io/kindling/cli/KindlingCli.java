@@ -17,7 +17,7 @@ import picocli.CommandLine.ITypeConverter;
 @Command(name = "kindling", mixinStandardHelpOptions = true, versionProvider = KindlingCli.Version.class,
         description = "Start and query Kindling nodes.",
         subcommands = {NodeCommand.class, PingCommand.class, NodesCommand.class, NamesCommand.class,
-                InfoCommand.class, CommandLine.HelpCommand.class})
+                InfoCommand.class, ObserverCommand.class, CommandLine.HelpCommand.class})
 public final class KindlingCli {
 
     /** Exit code: the operation failed. */

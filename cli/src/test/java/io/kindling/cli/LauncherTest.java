@@ -40,7 +40,7 @@ class LauncherTest {
     void helpListsTheCommands() throws Exception {
         Result result = run("--help");
         assertEquals(0, result.exit, result.output());
-        for (String command : List.of("node", "ping", "nodes", "names", "info")) {
+        for (String command : List.of("node", "ping", "nodes", "names", "info", "observer")) {
             assertTrue(result.stdout.contains("  " + command + " "), command + " missing: " + result.output());
         }
     }
@@ -205,6 +205,44 @@ class LauncherTest {
         Result json = run("info", first, "--cookie", "cli-cookie", "--format", "json");
         assertTrue(json.stdout.startsWith("{\"node\":\"cli-n@127.0.0.1\",\"kindling_version\":"), json.stdout);
         assertTrue(json.stdout.contains("\"app_version\":\"7.1\""), json.stdout);
+    }
+
+    @Test
+    void observerServesThePageAndTheClusterAsTheNodeSeesIt() throws Exception {
+        String first = startNode("cli-obs1@127.0.0.1");
+        startNode("cli-obs2@127.0.0.1", "--connect", first);
+        List<String> command = new ArrayList<>(List.of(launcher(), "observer", first, "--cookie", "cli-cookie"));
+        Process observer = new ProcessBuilder(command).redirectErrorStream(true).start();
+        started.add(observer);
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(observer.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                in.lines().forEach(lines::add);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // ended
+            }
+        });
+        String line = awaitLine(lines, "observer of cli-obs1@127.0.0.1 on http://127.0.0.1:");
+        String url = line.substring(line.indexOf("http://"));
+        String cluster = "";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!cluster.contains("\"name\":\"cli-obs2@127.0.0.1\"") && System.nanoTime() < deadline) {
+            try (var in = java.net.URI.create(url + "cluster").toURL().openStream()) {
+                cluster = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                cluster = e.toString(); // no view yet
+            }
+        }
+        assertTrue(cluster.contains("\"root\":\"cli-obs1@127.0.0.1\"") && cluster.contains("cli-obs2@127.0.0.1"),
+                cluster);
+        assertFalse(cluster.contains("kindling-cli-"), "the observer's own client node is left out: " + cluster);
+        try (var in = java.net.URI.create(url).toURL().openStream()) {
+            assertTrue(new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("<title>Kindling observer"));
+        }
+        observer.destroy();
+        assertTrue(observer.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, observer.exitValue());
     }
 
     @Test
