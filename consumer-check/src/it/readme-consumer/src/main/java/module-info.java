@@ -5,6 +5,7 @@
 module com.example.consumer {
     requires io.kindling.core;
     requires io.kindling.rpc.region;
+    requires io.kindling.micrometer;
 
     // lets Kindling resolve the application's lambdas without a reflective lookup per call (README)
     opens com.example.consumer to io.kindling.core;

@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param whenEmpty what to do when the region has no node (default {@link WhenEmpty.Fail})
  * @param sameVersionOnly only nodes that announce the caller's application version ({@code kindling.app.version})
  *     are candidates, so a rolling deploy never sends a task to other code (default {@code false}: any node)
+ * @param spreadOwnRegion a call to the caller's own region goes to a random node of it, the caller included (default
+ *     {@code false}: it runs on the caller, as Fly.RPC does, without a network hop)
  */
-public record CallOptions(Duration timeout, WhenEmpty whenEmpty, boolean sameVersionOnly) {
+public record CallOptions(Duration timeout, WhenEmpty whenEmpty, boolean sameVersionOnly,
+        boolean spreadOwnRegion) {
 
     /** What a call does when its region has no node. */
     public sealed interface WhenEmpty {
@@ -48,9 +51,14 @@ public record CallOptions(Duration timeout, WhenEmpty whenEmpty, boolean sameVer
         Durations.requirePositive(timeout, "A region call's timeout");
     }
 
-    /** {@return 5 s, fail at once when the region is empty, any application version} */
+    /** {@return 5 s, fail at once when the region is empty, any application version, own region runs here} */
     public static CallOptions defaults() {
-        return new CallOptions(Duration.ofSeconds(5), new WhenEmpty.Fail(), false);
+        return new CallOptions(Duration.ofSeconds(5), new WhenEmpty.Fail(), false, false);
+    }
+
+    /** {@return these options, spreading calls to the caller's own region over all its nodes} */
+    public CallOptions spread() {
+        return new CallOptions(timeout, whenEmpty, sameVersionOnly, true);
     }
 
     /**
@@ -58,7 +66,7 @@ public record CallOptions(Duration timeout, WhenEmpty whenEmpty, boolean sameVer
      * has none, the call behaves as when the region is empty}
      */
     public CallOptions sameAppVersion() {
-        return new CallOptions(timeout, whenEmpty, true);
+        return new CallOptions(timeout, whenEmpty, true, spreadOwnRegion);
     }
 
     /**
@@ -68,12 +76,12 @@ public record CallOptions(Duration timeout, WhenEmpty whenEmpty, boolean sameVer
      * @return these options with it
      */
     public CallOptions withTimeout(Duration timeout) {
-        return new CallOptions(timeout, whenEmpty, sameVersionOnly);
+        return new CallOptions(timeout, whenEmpty, sameVersionOnly, spreadOwnRegion);
     }
 
     /** {@return these options, waiting up to the timeout for a node when the region is empty} */
     public CallOptions waitForNode() {
-        return new CallOptions(timeout, new WhenEmpty.Wait(), sameVersionOnly);
+        return new CallOptions(timeout, new WhenEmpty.Wait(), sameVersionOnly, spreadOwnRegion);
     }
 
     /**
@@ -83,6 +91,6 @@ public record CallOptions(Duration timeout, WhenEmpty whenEmpty, boolean sameVer
      * @return these options with that fallback
      */
     public CallOptions fallback(String... regions) {
-        return new CallOptions(timeout, new WhenEmpty.Fallback(List.of(regions)), sameVersionOnly);
+        return new CallOptions(timeout, new WhenEmpty.Fallback(List.of(regions)), sameVersionOnly, spreadOwnRegion);
     }
 }

@@ -29,12 +29,41 @@ public final class RegionExtension implements NodeExtension {
     private static final Map<NodeName, RegionExtension> RUNNING = new ConcurrentHashMap<>();
 
     private final Supplier<String> region;
+    /** The region, when it is fixed: announced in the handshake as {@code kindling.region}, for selectors. */
+    private final String fixedRegion;
     private final String primaryRegion;
     private volatile NodeName node;
 
-    private RegionExtension(Supplier<String> region, String primaryRegion) {
+    private RegionExtension(Supplier<String> region, String fixedRegion, String primaryRegion) {
         this.region = Objects.requireNonNull(region, "region");
+        this.fixedRegion = fixedRegion;
         this.primaryRegion = requireName(primaryRegion, "primary region");
+    }
+
+    /**
+     * {@return a node's region: {@code kindling.region}; else Fly.io's {@code FLY_REGION}; else
+     * {@value #DEFAULT_REGION}}
+     *
+     * @param config the node's configuration
+     * @param environment the process's environment
+     */
+    public static String region(io.kindling.api.Config config, Map<String, String> environment) {
+        return config.get("kindling.region").filter(v -> !v.isBlank())
+                .or(() -> Optional.ofNullable(environment.get("FLY_REGION")).filter(v -> !v.isBlank()))
+                .orElse(DEFAULT_REGION).trim();
+    }
+
+    /**
+     * {@return the primary region: {@code kindling.primary-region}; else Fly.io's {@code PRIMARY_REGION}; else
+     * {@value #DEFAULT_REGION}}
+     *
+     * @param config the node's configuration
+     * @param environment the process's environment
+     */
+    public static String primaryRegion(io.kindling.api.Config config, Map<String, String> environment) {
+        return config.get("kindling.primary-region").filter(v -> !v.isBlank())
+                .or(() -> Optional.ofNullable(environment.get("PRIMARY_REGION")).filter(v -> !v.isBlank()))
+                .orElse(DEFAULT_REGION).trim();
     }
 
     /**
@@ -47,7 +76,7 @@ public final class RegionExtension implements NodeExtension {
      */
     public static RegionExtension of(String region, String primaryRegion) {
         String checked = requireName(region, "region");
-        return new RegionExtension(() -> checked, primaryRegion);
+        return new RegionExtension(() -> checked, checked, primaryRegion);
     }
 
     /**
@@ -58,7 +87,7 @@ public final class RegionExtension implements NodeExtension {
      * @return the extension
      */
     public static RegionExtension computed(Supplier<String> region, String primaryRegion) {
-        return new RegionExtension(region, primaryRegion);
+        return new RegionExtension(region, null, primaryRegion);
     }
 
     /** {@return the primary region} */
@@ -69,6 +98,12 @@ public final class RegionExtension implements NodeExtension {
     /** {@return the region, as the supplier gives it now} */
     public String region() {
         return requireName(region.get(), "region");
+    }
+
+    /** {@return {@code kindling.region} when the region is fixed, so that peers can select by it} */
+    @Override
+    public Map<String, String> attributes() {
+        return fixedRegion == null ? Map.of() : Map.of("kindling.region", fixedRegion);
     }
 
     @Override

@@ -6,7 +6,8 @@ import io.kindling.api.spi.NodeExtensionProvider;
 
 /**
  * Provides the {@code region} extension ({@link RegionExtension}), started by default on every node that has this
- * module. Reads {@code kindling.region} and {@code kindling.primary-region} (default {@code local}).
+ * module. Reads {@code kindling.region} and {@code kindling.primary-region}; when they are unset, Fly.io's
+ * {@code FLY_REGION} and {@code PRIMARY_REGION}; else {@code local}.
  */
 public final class RegionExtensionProvider implements NodeExtensionProvider {
 
@@ -27,7 +28,7 @@ public final class RegionExtensionProvider implements NodeExtensionProvider {
     @Override
     public NodeExtension create(Config config) {
         Config root = config.root();
-        return RegionExtension.of(root.getString("kindling.region", RegionExtension.DEFAULT_REGION),
-                root.getString("kindling.primary-region", RegionExtension.DEFAULT_REGION));
+        return RegionExtension.of(RegionExtension.region(root, System.getenv()),
+                RegionExtension.primaryRegion(root, System.getenv()));
     }
 }

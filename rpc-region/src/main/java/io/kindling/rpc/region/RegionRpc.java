@@ -30,8 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * }
  * }</pre>
  *
- * A call picks a random node of the region, the local node included (a local call runs in-process, with the same
- * errors). Errors are those of {@link io.kindling.api.Node#call}: {@link io.kindling.api.RemoteExecutionException},
+ * A call to this node's own region runs on this node, in-process and with the same errors, as Fly.RPC's does;
+ * {@link CallOptions#spread()} picks a random node of the region instead, this one included. A call to another region
+ * picks a random node of it. Errors are those of {@link io.kindling.api.Node#call}: {@link io.kindling.api.RemoteExecutionException},
  * {@link RpcTimeoutException}, {@link io.kindling.api.NodeDownException} (the node went down mid-call) — always
  * thrown (or completing the future exceptionally), never returned — plus {@link NoNodeInRegionException} when the
  * region has no node and the options' {@link CallOptions.WhenEmpty} policy finds none either.
@@ -66,9 +67,8 @@ public final class RegionRpc implements AutoCloseable {
         var config = node.config();
         RegionInfo local = RegionExtension.on(node.name())
                 .map(e -> new RegionInfo(e.region(), e.primaryRegion(), RegionExtension.VERSION))
-                .orElseGet(() -> new RegionInfo(config.getString("kindling.region", RegionExtension.DEFAULT_REGION),
-                        config.getString("kindling.primary-region", RegionExtension.DEFAULT_REGION),
-                        RegionExtension.VERSION));
+                .orElseGet(() -> new RegionInfo(RegionExtension.region(config, System.getenv()),
+                        RegionExtension.primaryRegion(config, System.getenv()), RegionExtension.VERSION));
         Duration queryTimeout = Durations.positiveSetting(config, "kindling.region.query-timeout", null,
                 Duration.ofSeconds(5));
         return new RegionRpc(node, new RegionRegistry(node, local, queryTimeout));
@@ -77,6 +77,37 @@ public final class RegionRpc implements AutoCloseable {
     /** {@return this node's region} */
     public String region() {
         return registry.local().region();
+    }
+
+    /** {@return this node's region: the same as {@link #region()}, named as Fly.RPC's {@code my_region}} */
+    public String myRegion() {
+        return region();
+    }
+
+    /**
+     * Runs a task on a node of the primary region (this node when it is in it), with the default options: Fly.RPC's
+     * {@code rpc_primary}, for the writes a primary database takes.
+     *
+     * @param task the task
+     * @param <T> the result type
+     * @return the task's result
+     * @throws NoNodeInRegionException if the primary region has no node
+     */
+    public <T> T primary(RemoteCallable<T> task) {
+        return call(PRIMARY, task, CallOptions.defaults());
+    }
+
+    /**
+     * Runs a task on a node of the primary region.
+     *
+     * @param task the task
+     * @param options timeout, empty-region policy, versions, spreading
+     * @param <T> the result type
+     * @return the task's result
+     * @throws NoNodeInRegionException if no node was found, as the options say
+     */
+    public <T> T primary(RemoteCallable<T> task, CallOptions options) {
+        return call(PRIMARY, task, options);
     }
 
     /** {@return the primary region} */
@@ -153,7 +184,7 @@ public final class RegionRpc implements AutoCloseable {
                             registry.regions().keySet(), versionDetail(options) + " within "
                                     + options.timeout().toMillis() + " ms"));
                 }
-                return run(pick(nodes), task, deadline, options.timeout());
+                return run(pick(nodes, options), task, deadline, options.timeout());
             });
         }
         List<String> tried = new ArrayList<>();
@@ -166,7 +197,7 @@ public final class RegionRpc implements AutoCloseable {
             tried.add(resolved);
             Set<NodeName> nodes = candidates(registry.nodes(resolved), options);
             if (!nodes.isEmpty()) {
-                return run(pick(nodes), task, deadline, options.timeout());
+                return run(pick(nodes, options), task, deadline, options.timeout());
             }
         }
         return CompletableFuture.failedFuture(new NoNodeInRegionException(tried, registry.regions().keySet(),
@@ -174,7 +205,7 @@ public final class RegionRpc implements AutoCloseable {
     }
 
     /**
-     * Runs a task on a node of a region without a result; a failure is logged.
+     * Runs a task on a node of a region without a result (this node, for its own region); a failure is logged.
      *
      * @param region a region, or {@link #PRIMARY}
      * @param task the task
@@ -186,7 +217,7 @@ public final class RegionRpc implements AutoCloseable {
         if (nodes.isEmpty()) {
             throw new NoNodeInRegionException(List.of(resolve(region)), registry.regions().keySet(), "");
         }
-        NodeName target = pick(nodes);
+        NodeName target = pick(nodes, CallOptions.defaults());
         node.cast(target, task).whenComplete((ignored, e) -> {
             if (e != null) {
                 LOG.log(Level.WARNING, "A region cast to " + target + " failed: " + e.getMessage());
@@ -226,7 +257,11 @@ public final class RegionRpc implements AutoCloseable {
         return PRIMARY.equals(region) ? primaryRegion() : region;
     }
 
-    private static NodeName pick(Set<NodeName> nodes) {
+    /** This node when it is a candidate (its own region) and the options do not spread; else a random one. */
+    private NodeName pick(Set<NodeName> nodes, CallOptions options) {
+        if (!options.spreadOwnRegion() && nodes.contains(node.name())) {
+            return node.name();
+        }
         List<NodeName> list = List.copyOf(nodes);
         return list.get(ThreadLocalRandom.current().nextInt(list.size()));
     }

@@ -109,6 +109,8 @@ class RegionRpcTest {
             assertEquals("iad1", rpc.call(RegionRpc.PRIMARY, RegionRpcTest::here));
         }
         assertEquals("ctl", rpc.call("ctl", RegionRpcTest::here), "a local call runs here");
+        assertEquals("iad1", rpc.primary(RegionRpcTest::here), "the primary shorthand");
+        assertEquals("ctl", rpc.myRegion());
         assertTrue(!rpc.isPrimary() && rpc.primaryRegion().equals("iad"));
 
         NoNodeInRegionException none = assertThrows(NoNodeInRegionException.class,
@@ -162,6 +164,40 @@ class RegionRpcTest {
         assertTrue(events.stream().anyMatch(e -> e instanceof RegionEvent.NodeLeft left
                 && left.node().equals(NodeName.parse("ams2@127.0.0.1")) && left.region().equals("ams")),
                 events.toString());
+    }
+
+    @Test
+    void aCallToTheOwnRegionRunsHereUnlessItAsksToSpread() throws Exception {
+        child("ctl2", "ctl");
+        awaitRegion("ctl", 2);
+        for (int i = 0; i < 50; i++) {
+            assertEquals("ctl", rpc.call("ctl", RegionRpcTest::here), "Fly.RPC's rule: the own region runs here");
+        }
+        Set<String> spread = new HashSet<>();
+        for (int i = 0; i < 200 && spread.size() < 2; i++) {
+            spread.add(rpc.call("ctl", RegionRpcTest::here, CallOptions.defaults().spread()));
+        }
+        assertEquals(Set.of("ctl", "ctl2"), spread, "spreading reaches every node of the region");
+    }
+
+    @Test
+    void flysEnvironmentVariablesNameTheRegionWhenKindlingsAreUnset() throws Exception {
+        List<String> settings = List.of("kindling.cluster.strategy=static", "kindling.strategy.static.nodes="
+                + ctl.address());
+        ChildProcess fly = open.add(ChildProcess.start("fly1", ChildProcess.javaCommand(ClusterNodeMain.class,
+                ClusterNodeMain.arguments("fly1", COOKIE, settings.toArray(String[]::new))),
+                java.util.Map.of("FLY_REGION", "fra", "PRIMARY_REGION", "iad")));
+        fly.awaitLine(Duration.ofSeconds(60), line -> line.startsWith("READY "));
+        awaitRegion("fra", 1);
+        assertEquals("iad", rpc.registry().infoOf(NodeName.parse("fly1@127.0.0.1")).orElseThrow().primaryRegion());
+        assertEquals("fly1", rpc.call("fra", RegionRpcTest::here));
+
+        io.kindling.api.Config none = io.kindling.api.Config.of(java.util.Map.of());
+        assertEquals("fra", RegionExtension.region(none, java.util.Map.of("FLY_REGION", "fra")));
+        assertEquals("local", RegionExtension.region(none, java.util.Map.of()));
+        assertEquals("ams", RegionExtension.region(io.kindling.api.Config.of(java.util.Map.of("kindling.region",
+                "ams")), java.util.Map.of("FLY_REGION", "fra")), "Kindling's own setting wins");
+        assertEquals("iad", RegionExtension.primaryRegion(none, java.util.Map.of("PRIMARY_REGION", "iad")));
     }
 
     @Test

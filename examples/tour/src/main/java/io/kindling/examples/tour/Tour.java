@@ -86,8 +86,9 @@ public final class Tour {
                 double amsMs = (System.nanoTime() - amsStart) / 1e6;
                 NodeName peer = NodeName.parse(fra);
                 Duration rtt = node.ping(peer, STEP_TIMEOUT);
-                step(2, "region rpc: fra answered from %s in %.1f ms, ams from %s in %.1f ms; round trip to %s %.2f"
-                        + " ms", fra, fraMs, ams, amsMs, peer, rtt.toNanos() / 1e6);
+                step(2, "region rpc: fra answered from %s in %.1f ms; ams, this node's own region, from %s in %.1f ms "
+                        + "(no hop, as Fly.RPC); round trip to %s %.2f ms", fra, fraMs, ams, amsMs, peer,
+                        rtt.toNanos() / 1e6);
 
                 try (Pool pool = Pool.builder(node).name("tour").backend("peer").max(1)
                         .bootTimeout(STEP_TIMEOUT).start()) {

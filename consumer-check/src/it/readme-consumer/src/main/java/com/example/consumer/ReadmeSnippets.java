@@ -3,15 +3,20 @@ package com.example.consumer;
 import io.kindling.api.Node;
 import io.kindling.api.NodeAddress;
 import io.kindling.api.NodeName;
+import io.kindling.api.NodeSelector;
 import io.kindling.core.KindlingNode;
+import io.kindling.core.Selection;
 import io.kindling.core.cluster.Cluster;
 import io.kindling.core.cluster.PrunePolicy;
 import io.kindling.core.cluster.RefreshResult;
 import io.kindling.core.pool.PlacedChild;
 import io.kindling.core.pool.Pool;
+import io.kindling.micrometer.KindlingMetrics;
 import io.kindling.rpc.region.CallOptions;
 import io.kindling.rpc.region.RegionRpc;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -45,6 +50,17 @@ final class ReadmeSnippets {
         RefreshResult now = cluster.refresh();                // Success | StrategyFailure | PartialFailure
     }
 
+    static void selections(Node node) {
+        Selection workers = Selection.of(node, NodeSelector.attribute("role", "worker"));
+        int load = workers.callAny(() -> Load.now(), Duration.ofSeconds(2));            // one worker, at random
+        Map<NodeName, Selection.Outcome<Integer>> each = workers.callAll(() -> Load.now(), Duration.ofSeconds(2));
+        workers.castAll(() -> Cache.clear());                                          // every worker, no result
+    }
+
+    static void micrometer(KindlingNode node, MeterRegistry registry) {
+        new KindlingMetrics(node::metrics).bindTo(registry);   // one snapshot per second serves every meter read
+    }
+
     static void pools(Node node, String scene) {
         try (Pool pool = Pool.builder(node).name("render").backend("peer")   // child JVMs; "local" = in this JVM
                 .min(0).max(8).maxConcurrency(4)
@@ -58,8 +74,8 @@ final class ReadmeSnippets {
 
     static void regions(Node node, String order, String sku) {
         try (RegionRpc regions = RegionRpc.start(node)) {
-            regions.call(RegionRpc.PRIMARY, () -> Orders.save(order));             // a node of the primary region
-            int stock = regions.call("ams", () -> Stock.level(sku),                 // a random node of ams, maybe this one
+            regions.primary(() -> Orders.save(order));                               // a node of the primary region
+            int stock = regions.call("ams", () -> Stock.level(sku),                 // this node if it is in ams, else any
                     CallOptions.defaults().withTimeout(Duration.ofSeconds(2))
                             .fallback("fra", RegionRpc.PRIMARY));                    // or .waitForNode(); default: fail
             regions.registry().nodes("syd");                                         // who is where
@@ -76,6 +92,15 @@ final class ReadmeSnippets {
 
     static final class Cache {
         static void warm() {
+        }
+
+        static void clear() {
+        }
+    }
+
+    static final class Load {
+        static int now() {
+            return 0;
         }
     }
 

@@ -1,0 +1,14 @@
+package io.kindling.api;
+
+/** No connected node matched a {@link NodeSelector}: the call or cast did not run anywhere. */
+public class NoMatchingNodeException extends KindlingException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message which selector matched nothing, among which nodes
+     */
+    public NoMatchingNodeException(String message) {
+        super(message);
+    }
+}
