@@ -6,6 +6,8 @@ public class NoMatchingNodeException extends KindlingException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * An exception saying which nodes were looked at.
+     *
      * @param message which selector matched nothing, among which nodes
      */
     public NoMatchingNodeException(String message) {
