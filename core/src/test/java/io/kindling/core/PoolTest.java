@@ -55,7 +55,7 @@ class PoolTest {
     @BeforeEach
     void startParent() {
         parent = closer.add(KindlingNode.builder().name("pool-parent@127.0.0.1").cookie("pool-test")
-                .set("kindling.app.version", "7.1").start());
+                .set("kindling.app.version", "7.1").set("kindling.heartbeat.timeout", "7s").start());
     }
 
     /** Runs before the closer closes the pools and the parent: no task stays blocked on a gate. */
@@ -119,6 +119,17 @@ class PoolTest {
         NodeName runner = NodeName.parse(pool.call(PoolTest::here));
         assertEquals("7.1", parent.attributesOf(runner).orElseThrow().get("kindling.app.version").orElseThrow(),
                 "a runner runs the parent's code, so it announces the parent's version");
+    }
+
+    @Test
+    void aLocalRunnerTakesOnTheParentsConfigurationButNotItsNodeOrCookie() {
+        Pool pool = start(Pool.builder(parent).name("configured").max(1));
+        assertEquals("7s", pool.call(() -> KindlingNode.current().orElseThrow().config()
+                .getString("kindling.heartbeat.timeout", "")));
+        assertTrue(pool.call(() -> KindlingNode.current().orElseThrow().config().getString("kindling.node.name", ""))
+                .startsWith("configured-runner-"), "the runner's own name, not the parent's");
+        assertTrue(!"pool-test".equals(pool.call(() -> KindlingNode.current().orElseThrow().config()
+                .getString("kindling.cookie", ""))), "the parent's cookie is not carried");
     }
 
     @Test

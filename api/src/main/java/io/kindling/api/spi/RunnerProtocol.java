@@ -59,6 +59,8 @@ public final class RunnerProtocol {
     private static final String EXTENSIONS = "extensions";
     private static final String IDLE_TIMEOUT_MS = "idle-timeout-ms";
     private static final String PARENT_PID = "parent-pid";
+    /** The prefix of the parent's configuration lines: {@code setting.kindling.heartbeat.timeout=5s}. */
+    private static final String SETTING = "setting.";
 
     private RunnerProtocol() {
     }
@@ -89,6 +91,7 @@ public final class RunnerProtocol {
         line(text, EXTENSIONS, String.join(",", spec.extensions()));
         line(text, IDLE_TIMEOUT_MS, Long.toString(spec.idleTimeout().toMillis()));
         parentPid.ifPresent(pid -> line(text, PARENT_PID, Long.toString(pid)));
+        new java.util.TreeMap<>(spec.settings()).forEach((key, value) -> line(text, SETTING + key, value));
         return text.append('\n').toString();
     }
 
@@ -116,7 +119,7 @@ public final class RunnerProtocol {
                 Map.of(), Duration.ofMillis(number(settings, BOOT_TIMEOUT_MS, null)),
                 Arrays.stream(settings.getProperty(EXTENSIONS, "").split(",")).map(String::trim)
                         .filter(s -> !s.isEmpty()).toList(),
-                Duration.ofMillis(number(settings, IDLE_TIMEOUT_MS, 0L)));
+                Duration.ofMillis(number(settings, IDLE_TIMEOUT_MS, 0L)), carried(settings));
         String pid = settings.getProperty(PARENT_PID, "").trim();
         return new Start(spec, pid.isEmpty() ? OptionalLong.empty() : OptionalLong.of(number(settings, PARENT_PID,
                 null)));
@@ -162,6 +165,16 @@ public final class RunnerProtocol {
     private static void line(StringBuilder text, String key, String value) {
         text.append(key).append('=').append(value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r"))
                 .append('\n');
+    }
+
+    private static Map<String, String> carried(Properties settings) {
+        Map<String, String> carried = new java.util.HashMap<>();
+        for (String key : settings.stringPropertyNames()) {
+            if (key.startsWith(SETTING)) {
+                carried.put(key.substring(SETTING.length()), settings.getProperty(key));
+            }
+        }
+        return carried;
     }
 
     private static String required(Properties settings, String key) {

@@ -49,7 +49,8 @@ class PeerBackendTest {
         // Closed last, after the pools and the parent: every runner process is gone once its pool is shut down.
         closer.add(() -> Await.until("no child JVM left", WAIT, () -> ProcessHandle.current().children()
                 .noneMatch(p -> p.info().command().orElse("").endsWith("java"))));
-        parent = closer.add(KindlingNode.builder().name("peer-parent@127.0.0.1").cookie("peer-test").start());
+        parent = closer.add(KindlingNode.builder().name("peer-parent@127.0.0.1").cookie("peer-test")
+                .set("kindling.handshake.timeout", "6s").set("kindling.codec.java.max-depth", "77").start());
     }
 
     private Pool start(Pool.Builder builder) {
@@ -75,6 +76,19 @@ class PeerBackendTest {
             throw new IllegalArgumentException("from the child");
         }));
         assertInstanceOf(IllegalArgumentException.class, failed.getCause());
+    }
+
+    @Test
+    void aRunnerTakesOnTheParentsConfigurationAndThePoolsEnvWins() {
+        Pool pool = start(peerPool("config").max(1).env("KINDLING_CODEC_JAVA_MAX_DEPTH", "55"));
+        assertEquals("6s", pool.call(() -> KindlingNode.current().orElseThrow().config()
+                .getString("kindling.handshake.timeout", "")), "the builder's set reaches the runner");
+        assertEquals("55", pool.call(() -> KindlingNode.current().orElseThrow().config()
+                .getString("kindling.codec.java.max-depth", "")), "a KINDLING_* in the pool's env wins");
+        assertNotEquals("peer-test", pool.call(() -> KindlingNode.current().orElseThrow().config()
+                .getString("kindling.cookie", "")), "the cookie is not carried: a runner gets a key token");
+        assertEquals("", pool.call(() -> KindlingNode.current().orElseThrow().config()
+                .getString("kindling.node.address-file", "")), "nor is anything of the parent's node");
     }
 
     @Test

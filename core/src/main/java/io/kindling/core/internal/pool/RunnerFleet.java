@@ -201,6 +201,33 @@ public final class RunnerFleet {
         }
     }
 
+    /**
+     * The parent's configuration a runner takes on (FlamePeer copies the application's config to its peers): every
+     * effective {@code kindling.*} key, from every layer and the builder, except what is the parent's own and what
+     * the pool's {@code env} sets (a {@code KINDLING_*} variable there wins).
+     */
+    private Map<String, String> carriedSettings() {
+        Map<String, String> carried = new java.util.TreeMap<>();
+        java.util.Set<String> poolEnv = new java.util.HashSet<>();
+        settings.env().keySet().stream().filter(name -> name.startsWith("KINDLING_"))
+                .forEach(name -> poolEnv.add(io.kindling.api.Config.normalizeKey(name)));
+        for (String key : node.config().keys()) {
+            if (key.startsWith("kindling.") && NOT_CARRIED.stream().noneMatch(key::startsWith)
+                    && !poolEnv.contains(key)) { // the pool's env names it: the runner reads that instead
+                node.config().get(key).ifPresent(value -> carried.put(key, value));
+            }
+        }
+        return carried;
+    }
+
+    /**
+     * Keys (normal form, prefixes) a runner does not take from its parent: its name, address and address file, the
+     * cookie and its file (a runner gets a key token), the parent's extensions (a pool names its runners' own), its
+     * management endpoints (they would want the same port) and its pools.
+     */
+    static final List<String> NOT_CARRIED = List.of("kindling.node.", "kindling.cookie", "kindling.extensions",
+            "kindling.management.", "kindling.pool.", "kindling.pools");
+
     /** The pool's environment, plus the parent's application version: runners run the parent's code. */
     private Map<String, String> runnerEnv() {
         Map<String, String> env = new java.util.HashMap<>(settings.env());
@@ -218,7 +245,7 @@ public final class RunnerFleet {
         }
         RunnerSpec spec = new RunnerSpec(runner, node.address(), cookie, settings.name(), runnerEnv(),
                 settings.bootTimeout(), settings.extensions(), forMin ? Duration.ZERO
-                        : settings.idleShutdownAfter().multipliedBy(2).plusSeconds(5));
+                        : settings.idleShutdownAfter().multipliedBy(2).plusSeconds(5), carriedSettings());
         RunnerHandle handle = null;
         try {
             handle = backend.boot(spec);

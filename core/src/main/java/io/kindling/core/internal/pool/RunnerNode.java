@@ -57,7 +57,9 @@ public final class RunnerNode {
     public static KindlingNode start(RunnerSpec spec, ClassLoader classLoader, Consumer<String> whenStopped,
             Consumer<String> phases) {
         long deadline = System.nanoTime() + spec.bootTimeout().toNanos();
-        KindlingNode.Builder builder = KindlingNode.builder().name(spec.runnerName()).cookie(spec.cookie())
+        KindlingNode.Builder builder = KindlingNode.builder();
+        spec.settings().forEach(builder::set); // the parent's configuration first: what follows is the runner's own
+        builder.name(spec.runnerName()).cookie(spec.cookie())
                 .host(spec.parent().host()).attribute(RunnerProtocol.POOL_ATTRIBUTE, spec.poolName())
                 .attribute(RunnerProtocol.PARENT_ATTRIBUTE, spec.parent().name().toString())
                 .set("kindling.extensions", String.join(",", spec.extensions()));
