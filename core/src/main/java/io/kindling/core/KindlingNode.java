@@ -28,6 +28,7 @@ import io.kindling.core.internal.wire.Cookies;
 import io.kindling.core.internal.wire.PeerConnection;
 import io.kindling.core.internal.wire.WireSettings;
 import io.kindling.core.pool.Pool;
+import io.kindling.core.pool.Pools;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -141,6 +142,14 @@ public final class KindlingNode implements Node {
                 throw new KindlingException("Node " + name + " could not start extension "
                         + extension.getClass().getName() + ": " + e, e);
             }
+        }
+        try {
+            for (Pool pool : Pools.startConfigured(this)) {
+                closeHooks.add(pool::shutdown);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
         writeAddressFile();
         LOG.log(Level.INFO, "Node " + name + " listening on " + address.host() + ":" + address.port());

@@ -83,9 +83,15 @@ public final class Pool implements AutoCloseable {
         PoolWiring wiring = PoolWiring.create(node, settings, backend, events);
         this.fleet = wiring.fleet();
         this.placement = wiring.placement();
+        PoolRegistry.add(node, this); // before any runner boots: a name taken on this node fails here
         this.monitor = node.monitor(fleet::onNodeEvent);
-        wiring.start();
-        PoolRegistry.add(node, this);
+        try {
+            wiring.start();
+        } catch (RuntimeException e) {
+            monitor.close();
+            PoolRegistry.remove(node, this);
+            throw e;
+        }
         LOG.log(Level.INFO, "Pool " + settings.name() + " started: min " + settings.min() + ", max " + settings.max()
                 + ", " + settings.maxConcurrency() + " calls per runner, backend "
                 + backend.getClass().getSimpleName());

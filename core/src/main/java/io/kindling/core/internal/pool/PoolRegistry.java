@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The pools each node is the parent of, in the order they started, for {@code SystemTasks.info()}. A pool is here
- * from its start to its shutdown; a node's entry goes when its last pool shuts down.
+ * The pools each node is the parent of, in the order they started: for {@code Pools} (by name; a name runs once per
+ * node), {@code SystemTasks.info()} and metrics. A pool is here from its start to its shutdown; a node's entry goes
+ * when its last pool shuts down.
  *
  * <p>Internal: not part of Kindling's API.
  */
@@ -21,13 +22,28 @@ public final class PoolRegistry {
     }
 
     /**
-     * Records a started pool.
+     * Records a pool about to start.
      *
      * @param node its parent
      * @param pool the pool
+     * @throws io.kindling.api.ConfigException if the node already runs a pool of that name
      */
     public static void add(Node node, Pool pool) {
-        POOLS.computeIfAbsent(node, n -> new CopyOnWriteArrayList<>()).add(pool);
+        POOLS.compute(node, (n, pools) -> {
+            List<Pool> list = pools != null ? pools : new CopyOnWriteArrayList<>();
+            if (list.stream().anyMatch(running -> running.name().equals(pool.name()))) {
+                throw new io.kindling.api.ConfigException("kindling.pool." + pool.name(), "Node " + node.name()
+                        + " already runs a pool named '" + pool.name() + "': each pool of a node needs its own name "
+                        + "(Pool.Builder.name), so that Pools.call can find it");
+            }
+            list.add(pool);
+            return list;
+        });
+    }
+
+    /** {@return every running pool of every node in this JVM} */
+    public static List<Pool> all() {
+        return POOLS.values().stream().flatMap(List::stream).toList();
     }
 
     /**
