@@ -133,6 +133,33 @@ class PoolTest {
     }
 
     @Test
+    void growAndShrinkCallbacksSeeEachRunner() throws InterruptedException {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Pool pool = start(Pool.builder(parent).name("hooked").max(1).idleShutdownAfter(Duration.ofMillis(200))
+                .onGrowStart(runner -> seen.add("start " + runner.name()))
+                .onGrowEnd((runner, error) -> seen.add("end " + runner.name() + " " + error.orElse("ok")))
+                .onShrink((runner, reason) -> seen.add("shrink " + runner.name() + " " + reason)));
+        NodeName runner = NodeName.parse(pool.call(PoolTest::here));
+        Await.until("the idle runner shrinks", WAIT, seen::toString, () -> seen.stream()
+                .anyMatch(s -> s.startsWith("shrink ")));
+        assertEquals(List.of("start " + runner.name(), "end " + runner.name() + " ok"), seen.subList(0, 2));
+        assertTrue(seen.get(2).startsWith("shrink " + runner.name() + " idle"), seen.toString());
+    }
+
+    static final java.util.concurrent.CountDownLatch LONG_CAST_DONE = new java.util.concurrent.CountDownLatch(1);
+
+    @Test
+    void aCastIsNotBoundedByTheCallTimeout() throws InterruptedException {
+        Pool pool = start(Pool.builder(parent).name("casting").max(1).callTimeout(Duration.ofMillis(200)));
+        pool.cast(() -> {
+            Thread.sleep(800); // four call timeouts
+            LONG_CAST_DONE.countDown();
+        });
+        assertTrue(LONG_CAST_DONE.await(10, java.util.concurrent.TimeUnit.SECONDS),
+                "a cast runs as long as it takes, as FLAME's does");
+    }
+
+    @Test
     void aNodesInfoListsItsPoolsWhileTheyRun() {
         Pool pool = start(Pool.builder(parent).name("listed").max(1));
         NodeName runner = NodeName.parse(pool.call(PoolTest::here));

@@ -67,6 +67,8 @@ import java.util.function.Consumer;
 public final class Pool implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Pool.class.getName());
+    /** A cast's bound: none in practice (a century), as FLAME's cast has none. */
+    private static final Duration UNBOUNDED = Duration.ofDays(365L * 100);
 
     private final PoolSettings settings;
     private final Listeners<PoolEvent> events;
@@ -215,7 +217,9 @@ public final class Pool implements AutoCloseable {
     }
 
     /**
-     * Runs a task on a runner without a result; a failure is logged.
+     * Runs a task on a runner without a result; a failure is logged. Unlike a call, a cast is not bounded by the call
+     * timeout (as FLAME's {@code cast}): it waits for room and runs as long as it takes, while the pool runs; shutting
+     * the pool down ends it.
      *
      * @param task the task
      */
@@ -224,7 +228,7 @@ public final class Pool implements AutoCloseable {
         callAsync(() -> {
             task.run();
             return null;
-        }).whenComplete((ignored, e) -> {
+        }, UNBOUNDED).whenComplete((ignored, e) -> {
             if (e != null) {
                 Throwable cause = Futures.unwrap(e);
                 LOG.log(Level.WARNING, "A cast on pool " + name() + " failed: " + cause.getMessage(), cause);
@@ -458,6 +462,54 @@ public final class Pool implements AutoCloseable {
         public Builder extensions(List<String> names) {
             this.extensions = List.copyOf(names);
             return this;
+        }
+
+        /**
+         * Called when a boot begins (FLAME's {@code on_grow_start}), on the pool's event thread.
+         *
+         * @param runner receives the runner being booted
+         * @return this builder
+         */
+        public Builder onGrowStart(Consumer<NodeName> runner) {
+            Objects.requireNonNull(runner, "runner");
+            return listener(event -> {
+                if (event instanceof PoolEvent.GrowStarted started) {
+                    runner.accept(started.runner());
+                }
+            });
+        }
+
+        /**
+         * Called when a boot ends (FLAME's {@code on_grow_end}), on the pool's event thread.
+         *
+         * @param ended receives the runner and, when the boot failed, why; empty when it booted
+         * @return this builder
+         */
+        public Builder onGrowEnd(java.util.function.BiConsumer<NodeName, java.util.Optional<String>> ended) {
+            Objects.requireNonNull(ended, "ended");
+            return listener(event -> {
+                switch (event) {
+                    case PoolEvent.Grew grew -> ended.accept(grew.runner(), java.util.Optional.empty());
+                    case PoolEvent.BootFailed failed -> ended.accept(failed.runner(),
+                            java.util.Optional.of(failed.error()));
+                    default -> { }
+                }
+            });
+        }
+
+        /**
+         * Called when a runner leaves the pool (FLAME's {@code on_shrink}): idle, single use, lost or shut down.
+         *
+         * @param shrank receives the runner and why
+         * @return this builder
+         */
+        public Builder onShrink(java.util.function.BiConsumer<NodeName, String> shrank) {
+            Objects.requireNonNull(shrank, "shrank");
+            return listener(event -> {
+                if (event instanceof PoolEvent.Shrank gone) {
+                    shrank.accept(gone.runner(), gone.reason());
+                }
+            });
         }
 
         /**

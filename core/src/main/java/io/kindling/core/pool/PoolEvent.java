@@ -12,6 +12,15 @@ public sealed interface PoolEvent {
     NodeName runner();
 
     /**
+     * A boot began: the pool is growing (FLAME's {@code on_grow_start}); {@link Grew} or {@link BootFailed} follows.
+     *
+     * @param pool the pool
+     * @param runner the runner being booted
+     */
+    record GrowStarted(String pool, NodeName runner) implements PoolEvent {
+    }
+
+    /**
      * A runner booted and connected: the pool grew.
      *
      * @param pool the pool

@@ -237,6 +237,7 @@ public final class RunnerFleet {
 
     private void boot(NodeName runner, CompletableFuture<Void> up, boolean forMin) {
         long started = System.nanoTime();
+        events.emit(new PoolEvent.GrowStarted(settings.name(), runner));
         RunnerBootEvent event = RunnerBootEvent.wanted() ? new RunnerBootEvent() : null;
         if (event != null) {
             event.begin();
