@@ -33,15 +33,36 @@ class InlineTaskTest {
     @RegisterExtension
     final Closer closer = new Closer();
 
-    static RemoteCallable<String> threadName() {
-        return () -> {
-            long sleep = SLEEP.get();
-            if (sleep > 0) {
-                Thread.sleep(sleep);
-            }
-            Thread thread = Thread.currentThread();
-            return thread.isVirtual() ? "virtual" : thread.getName();
-        };
+    /** Sleeps {@link #SLEEP} ms, then names the thread it ran on: "virtual", or a reader's name. */
+    static String runOn() throws InterruptedException {
+        long sleep = SLEEP.get();
+        if (sleep > 0) {
+            Thread.sleep(sleep);
+        }
+        Thread thread = Thread.currentThread();
+        return thread.isVirtual() ? "virtual" : thread.getName();
+    }
+
+    /** Task classes of their own, each judged quick or not by its own runs (the node keeps a record per class). */
+    record First() implements RemoteCallable<String> {
+        @Override
+        public String call() throws InterruptedException {
+            return runOn();
+        }
+    }
+
+    record Second() implements RemoteCallable<String> {
+        @Override
+        public String call() throws InterruptedException {
+            return runOn();
+        }
+    }
+
+    record Third() implements RemoteCallable<String> {
+        @Override
+        public String call() throws InterruptedException {
+            return runOn();
+        }
     }
 
     @Test
@@ -53,27 +74,39 @@ class InlineTaskTest {
         List<NodeEvent> events = new CopyOnWriteArrayList<>();
         a.monitor(events::add);
         NodeName peer = a.connect(b.address());
-        SLEEP.set(0);
-        assertEquals("virtual", a.call(peer, threadName(), TIMEOUT), "a class runs on virtual threads at first");
-        String name = "";
-        for (int i = 0; i < 100 && !name.startsWith("kindling-read-"); i++) {
-            name = a.call(peer, threadName(), TIMEOUT);
-        }
-        assertTrue(name.startsWith("kindling-read-"), "after quick runs it runs on the reader: " + name);
+        // The node judges a class quick from its runs' moving average (under 20 µs): one slow run on a loaded
+        // machine (a GC, a preemption) can take a class off the reader just before the blocking call. Then the
+        // scenario is tried again with a class of its own; what is asserted holds for the class that ran inline.
+        String blockedOn = "";
+        RemoteCallable<String> task = null;
+        for (RemoteCallable<String> candidate : List.<RemoteCallable<String>>of(new First(), new Second(),
+                new Third())) {
+            task = candidate;
+            SLEEP.set(0);
+            assertEquals("virtual", a.call(peer, task, TIMEOUT), "a class runs on virtual threads at first");
+            String name = "";
+            for (int i = 0; i < 100 && !name.startsWith("kindling-read-"); i++) {
+                name = a.call(peer, task, TIMEOUT);
+            }
+            assertTrue(name.startsWith("kindling-read-"), "after quick runs it runs on the reader: " + name);
 
-        SLEEP.set(1_500); // three heartbeat timeouts
-        CompletableFuture<String> blocked = a.callAsync(peer, threadName(), TIMEOUT);
-        long started = System.nanoTime();
-        assertEquals(3, a.call(peer, () -> 1 + 2, TIMEOUT), "another call is served meanwhile");
-        long servedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        assertTrue(servedAfter < 1_000, "served after " + servedAfter + " ms, not before the blocked task ended");
-        String blockedOn = blocked.join();
+            SLEEP.set(1_500); // three heartbeat timeouts
+            CompletableFuture<String> blocked = a.callAsync(peer, task, TIMEOUT);
+            long started = System.nanoTime();
+            assertEquals(3, a.call(peer, () -> 1 + 2, TIMEOUT), "another call is served meanwhile");
+            long servedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue(servedAfter < 1_000, "served after " + servedAfter + " ms, not before the blocked task ended");
+            blockedOn = blocked.join();
+            if (blockedOn.startsWith("kindling-read-")) {
+                break;
+            }
+        }
         assertTrue(blockedOn.startsWith("kindling-read-"), "the blocked task kept its (displaced) thread: " + blockedOn);
         assertTrue(events.stream().noneMatch(e -> e instanceof NodeEvent.NodeDown), events.toString());
 
         SLEEP.set(0);
         for (int i = 0; i < 50; i++) {
-            assertEquals("virtual", a.call(peer, threadName(), TIMEOUT), "a class that blocked stays off the reader");
+            assertEquals("virtual", a.call(peer, task, TIMEOUT), "a class that blocked stays off the reader");
         }
     }
 
