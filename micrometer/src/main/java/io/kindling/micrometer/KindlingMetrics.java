@@ -68,6 +68,8 @@ public final class KindlingMetrics implements MeterBinder {
     private final Tags common;
     private final Map<Object, List<Meter>> dynamic = new HashMap<>();
     private MeterRegistry registry;
+    /** The snapshot the per-peer and per-pool meters were last brought in line with. */
+    private NodeMetrics aligned;
 
     /**
      * A binder over a node's metrics, each snapshot kept for {@link #DEFAULT_MAX_AGE}.
@@ -130,8 +132,9 @@ public final class KindlingMetrics implements MeterBinder {
     private NodeMetrics current() {
         NodeMetrics now = snapshots.get();
         synchronized (this) {
-            if (registry != null) {
-                align(now);
+            if (registry != null && now != aligned) {
+                align(now); // once per snapshot, not once per meter read
+                aligned = now;
             }
         }
         return now;

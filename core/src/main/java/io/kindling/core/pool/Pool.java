@@ -67,8 +67,6 @@ import java.util.function.Consumer;
 public final class Pool implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Pool.class.getName());
-    /** A cast's bound: none in practice (a century), as FLAME's cast has none. */
-    private static final Duration UNBOUNDED = Duration.ofDays(365L * 100);
 
     private final PoolSettings settings;
     private final Listeners<PoolEvent> events;
@@ -228,7 +226,7 @@ public final class Pool implements AutoCloseable {
         callAsync(() -> {
             task.run();
             return null;
-        }, UNBOUNDED).whenComplete((ignored, e) -> {
+        }, Placement.UNBOUNDED).whenComplete((ignored, e) -> {
             if (e != null) {
                 Throwable cause = Futures.unwrap(e);
                 LOG.log(Level.WARNING, "A cast on pool " + name() + " failed: " + cause.getMessage(), cause);

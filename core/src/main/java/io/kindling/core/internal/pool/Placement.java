@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 public final class Placement {
 
     /** Placed children run until stopped; their call has no timeout of its own. */
-    private static final Duration CHILD_TIMEOUT = Duration.ofDays(365L * 100);
+    /** No bound in practice (a century): a placed child's run, and a cast's wait and run (as FLAME's). */
+    public static final Duration UNBOUNDED = Duration.ofDays(365L * 100);
 
     private final Node node;
     private final PoolSettings settings;
@@ -181,7 +182,7 @@ public final class Placement {
         try {
             @SuppressWarnings("unchecked")
             RemoteCallable<Object> task = (RemoteCallable<Object>) call.task;
-            remote = node.callAsync(slot.name, task, call.child ? CHILD_TIMEOUT : Duration.ofNanos(left));
+            remote = node.callAsync(slot.name, task, call.child ? UNBOUNDED : Duration.ofNanos(left));
         } catch (RuntimeException e) {
             remote = CompletableFuture.failedFuture(e);
         }
