@@ -221,23 +221,18 @@ final class PeerBackend implements Backend {
     }
 
     /**
-     * One cache per java, paths, jar contents (size and modification time of each) and options: a change of any of
-     * them makes a new one. Without the jars' stamps, a deploy that replaced the jars in place would keep pointing
-     * runners at a cache the JVM rejects as stale, and every runner would start without one.
+     * One cache per java, paths, jar contents (size and modification time of each jar, also of each jar in a
+     * module-path directory) and options: a change of any of them makes a new one. Without the jars' stamps, a
+     * deploy that replaced the jars in place would keep pointing runners at a cache the JVM rejects as stale, and
+     * every runner would start without one.
      */
     private Path cacheFile(String suffix) {
         StringBuilder jars = new StringBuilder();
         for (String path : List.of(System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path",
                 ""))) {
             for (String entry : path.split(java.io.File.pathSeparator)) {
-                Path jar = entry.isBlank() ? null : Path.of(entry);
-                try {
-                    if (jar != null && Files.isRegularFile(jar)) {
-                        jars.append(Files.size(jar)).append('@').append(Files.getLastModifiedTime(jar).toMillis())
-                                .append(';');
-                    }
-                } catch (IOException e) {
-                    jars.append("?;");
+                if (!entry.isBlank()) {
+                    stampJars(Path.of(entry), jars);
                 }
             }
         }
@@ -253,6 +248,24 @@ final class PeerBackend implements Backend {
         String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_-]", "_");
         return Path.of(System.getProperty("java.io.tmpdir"), "kindling-runner-" + user + "-"
                 + HexFormat.of().formatHex(digest, 0, 8) + suffix);
+    }
+
+    /** Appends the size and modification time of a jar, or of each jar in a directory, in name order. */
+    static void stampJars(Path entry, StringBuilder stamps) {
+        try {
+            if (Files.isRegularFile(entry)) {
+                stamps.append(entry.getFileName()).append(':').append(Files.size(entry)).append('@')
+                        .append(Files.getLastModifiedTime(entry).toMillis()).append(';');
+            } else if (Files.isDirectory(entry)) {
+                try (var listing = Files.list(entry)) {
+                    for (Path jar : listing.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                        stampJars(jar, stamps);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            stamps.append("?;");
+        }
     }
 
     /** A runner process. */

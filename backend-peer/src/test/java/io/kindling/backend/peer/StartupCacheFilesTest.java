@@ -12,7 +12,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The files a training runner leaves: a cache only the owner can read, and no partial file after a kill. */
+/**
+ * The files a training runner leaves: a cache only the owner can read, and no partial file after a kill; and the
+ * cache's key, which changes when a jar does.
+ */
 class StartupCacheFilesTest {
 
     @Test
@@ -35,6 +38,22 @@ class StartupCacheFilesTest {
         PeerBackend.installTrained(new PeerBackend.Startup(List.of(), output, cache));
         assertFalse(Files.exists(cache));
         assertEquals(List.of(), list(dir));
+    }
+
+    @Test
+    void aJarReplacedInAModulePathDirectoryChangesTheCacheKey(@TempDir Path dir) throws Exception {
+        // A deploy replaces a jar inside lib/ in place: the stamps, and so the cache file, must change.
+        Path jar = dir.resolve("app.jar");
+        Files.write(jar, new byte[] {1, 2, 3});
+        Files.write(dir.resolve("notes.txt"), new byte[] {9});
+        StringBuilder before = new StringBuilder();
+        PeerBackend.stampJars(dir, before);
+        Files.write(jar, new byte[] {1, 2, 3, 4});
+        StringBuilder after = new StringBuilder();
+        PeerBackend.stampJars(dir, after);
+        assertTrue(before.toString().startsWith("app.jar:3@"), before.toString());
+        assertTrue(after.toString().startsWith("app.jar:4@"), after.toString());
+        assertFalse(before.toString().contains("notes.txt"), "only jars count");
     }
 
     private static List<Path> list(Path dir) throws Exception {
