@@ -39,6 +39,26 @@ class ObservabilityTest {
         return closer.add(KindlingNode.builder().name(name + "@127.0.0.1").cookie("observability-test").start());
     }
 
+    /**
+     * Loading a class that extends {@code jdk.jfr.Event} wakes JFR up (70 to 150 ms in a fresh JVM: a runner's first
+     * handshake used to pay it). Without a recording, a node must load none: connect, call, cast and close in a
+     * fresh JVM, and read its class-loading log.
+     */
+    @Test
+    void withoutARecordingNoEventClassIsLoaded() throws Exception {
+        List<String> command = new java.util.ArrayList<>(io.kindling.testsupport.ChildProcess.javaCommand(
+                QuietJfrMain.class, List.of()));
+        command.add(1, "-Xlog:class+load=info:stdout");
+        try (var child = io.kindling.testsupport.ChildProcess.start("quiet-jfr", command, Map.of())) {
+            child.awaitLine(Duration.ofSeconds(60), line -> line.startsWith("done "));
+            assertTrue(child.output().contains("done 42"), child.output());
+            assertTrue(child.output().contains("io.kindling.core.internal.jfr.Jfr "), "the log lists loaded classes");
+            List<String> events = child.lines().stream().filter(line -> line.contains("io.kindling.core.internal.jfr.")
+                    && line.contains("Event ") || line.contains(" jdk.jfr.Event ")).toList();
+            assertEquals(List.of(), events, "event classes loaded with no recording");
+        }
+    }
+
     @Test
     void metricsCountCallsByOutcomeBytesAndRoundTrips() throws Exception {
         KindlingNode caller = node("metrics-a");

@@ -9,6 +9,7 @@ import io.kindling.api.spi.DiscoveryStrategy;
 import io.kindling.core.cluster.PrunePolicy;
 import io.kindling.core.cluster.RefreshResult;
 import io.kindling.core.internal.jfr.ClusterRefreshEvent;
+import io.kindling.core.internal.jfr.Jfr;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class Refresher {
      * @return what it did
      */
     public RefreshResult refreshSafely(boolean prune, BooleanSupplier shuttingDown) {
-        ClusterRefreshEvent event = ClusterRefreshEvent.wanted() ? new ClusterRefreshEvent() : null;
+        ClusterRefreshEvent event = Jfr.on() && ClusterRefreshEvent.wanted() ? new ClusterRefreshEvent() : null;
         if (event != null) {
             event.begin();
         }

@@ -1,7 +1,6 @@
 package io.kindling.core.internal.jfr;
 
 import jdk.jfr.Description;
-import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 
@@ -15,10 +14,8 @@ import jdk.jfr.Name;
 @Description("A call this node made, from sending it to its outcome.")
 public final class CallOutEvent extends CallEvent {
 
-    private static final EventType TYPE = EventType.getEventType(CallOutEvent.class);
-
     /** {@return whether a recording wants this event: when not, the code that would make one skips it} */
     public static boolean wanted() {
-        return TYPE.isEnabled();
+        return Jfr.enabled(CallOutEvent.class);
     }
 }

@@ -3,7 +3,6 @@ package io.kindling.core.internal.jfr;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
-import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -19,8 +18,6 @@ import jdk.jfr.StackTrace;
 @Description("One refresh of a cluster: discovery, then connecting what it found.")
 @StackTrace(false)
 public final class ClusterRefreshEvent extends Event {
-
-    private static final EventType TYPE = EventType.getEventType(ClusterRefreshEvent.class);
 
     /** The cluster's name. */
     @Label("Cluster")
@@ -40,6 +37,6 @@ public final class ClusterRefreshEvent extends Event {
 
     /** {@return whether a recording wants this event: when not, the code that would make one skips it} */
     public static boolean wanted() {
-        return TYPE.isEnabled();
+        return Jfr.enabled(ClusterRefreshEvent.class);
     }
 }

@@ -3,7 +3,6 @@ package io.kindling.core.internal.jfr;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
-import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -19,8 +18,6 @@ import jdk.jfr.StackTrace;
 @Description("A handshake with another node, dialed or accepted, from connect to its outcome.")
 @StackTrace(false)
 public final class HandshakeEvent extends Event {
-
-    private static final EventType TYPE = EventType.getEventType(HandshakeEvent.class);
 
     /** The other node, when it said its name. */
     @Label("Peer")
@@ -39,7 +36,7 @@ public final class HandshakeEvent extends Event {
     public String outcome;
 
     /**
-     * {@return a begun event, or {@code null} when no recording wants one}
+     * {@return a begun event, or {@code null} when no recording wants one; call it only when {@link Jfr#on()}}
      *
      * @param address the remote address
      * @param dialed whether this node dialed
@@ -72,6 +69,6 @@ public final class HandshakeEvent extends Event {
 
     /** {@return whether a recording wants this event: when not, the code that would make one skips it} */
     public static boolean wanted() {
-        return TYPE.isEnabled();
+        return Jfr.enabled(HandshakeEvent.class);
     }
 }

@@ -3,7 +3,6 @@ package io.kindling.core.internal.jfr;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
-import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -20,14 +19,12 @@ import jdk.jfr.StackTrace;
 @StackTrace(false)
 public final class NodeUpEvent extends Event {
 
-    private static final EventType TYPE = EventType.getEventType(NodeUpEvent.class);
-
     /** The node. */
     @Label("Peer")
     public String peer;
 
     /** {@return whether a recording wants this event: when not, the code that would make one skips it} */
     public static boolean wanted() {
-        return TYPE.isEnabled();
+        return Jfr.enabled(NodeUpEvent.class);
     }
 }

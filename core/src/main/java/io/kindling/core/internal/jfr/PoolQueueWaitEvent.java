@@ -3,7 +3,6 @@ package io.kindling.core.internal.jfr;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
-import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -20,8 +19,6 @@ import jdk.jfr.StackTrace;
 @StackTrace(false)
 public final class PoolQueueWaitEvent extends Event {
 
-    private static final EventType TYPE = EventType.getEventType(PoolQueueWaitEvent.class);
-
     /** The pool. */
     @Label("Pool")
     public String pool;
@@ -32,6 +29,6 @@ public final class PoolQueueWaitEvent extends Event {
 
     /** {@return whether a recording wants this event: when not, the code that would make one skips it} */
     public static boolean wanted() {
-        return TYPE.isEnabled();
+        return Jfr.enabled(PoolQueueWaitEvent.class);
     }
 }

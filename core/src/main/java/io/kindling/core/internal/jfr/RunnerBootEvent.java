@@ -3,7 +3,6 @@ package io.kindling.core.internal.jfr;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
-import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -19,8 +18,6 @@ import jdk.jfr.StackTrace;
 @Description("A pool booting a runner, from asking the backend to the runner being connected.")
 @StackTrace(false)
 public final class RunnerBootEvent extends Event {
-
-    private static final EventType TYPE = EventType.getEventType(RunnerBootEvent.class);
 
     /** The pool. */
     @Label("Pool")
@@ -40,6 +37,6 @@ public final class RunnerBootEvent extends Event {
 
     /** {@return whether a recording wants this event: when not, the code that would make one skips it} */
     public static boolean wanted() {
-        return TYPE.isEnabled();
+        return Jfr.enabled(RunnerBootEvent.class);
     }
 }

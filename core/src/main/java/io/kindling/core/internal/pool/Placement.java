@@ -10,6 +10,7 @@ import io.kindling.api.RemoteCallable;
 import io.kindling.api.RpcTimeoutException;
 import io.kindling.api.RunnerLostException;
 import io.kindling.core.internal.Futures;
+import io.kindling.core.internal.jfr.Jfr;
 import io.kindling.core.internal.jfr.PoolQueueWaitEvent;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -65,7 +66,7 @@ public final class Placement {
             this.timeout = timeout;
             this.deadline = System.nanoTime() + timeout.toNanos();
             this.child = child;
-            this.waited = PoolQueueWaitEvent.wanted() ? new PoolQueueWaitEvent() : null;
+            this.waited = Jfr.on() && PoolQueueWaitEvent.wanted() ? new PoolQueueWaitEvent() : null;
             if (waited != null) {
                 waited.begin();
             }

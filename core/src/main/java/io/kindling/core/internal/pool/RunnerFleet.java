@@ -11,8 +11,9 @@ import io.kindling.api.spi.RunnerHandle;
 import io.kindling.api.spi.RunnerProtocol;
 import io.kindling.api.spi.RunnerSpec;
 import io.kindling.core.internal.AppVersion;
-import io.kindling.core.internal.jfr.RunnerBootEvent;
 import io.kindling.core.internal.Listeners;
+import io.kindling.core.internal.jfr.Jfr;
+import io.kindling.core.internal.jfr.RunnerBootEvent;
 import io.kindling.core.pool.PoolEvent;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -238,7 +239,7 @@ public final class RunnerFleet {
     private void boot(NodeName runner, CompletableFuture<Void> up, boolean forMin) {
         long started = System.nanoTime();
         events.emit(new PoolEvent.GrowStarted(settings.name(), runner));
-        RunnerBootEvent event = RunnerBootEvent.wanted() ? new RunnerBootEvent() : null;
+        RunnerBootEvent event = Jfr.on() && RunnerBootEvent.wanted() ? new RunnerBootEvent() : null;
         if (event != null) {
             event.begin();
             event.pool = settings.name();

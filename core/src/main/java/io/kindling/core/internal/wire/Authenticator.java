@@ -9,6 +9,7 @@ import io.kindling.api.NodeName;
 import io.kindling.api.NodeUnreachableException;
 import io.kindling.api.spi.Transport;
 import io.kindling.core.internal.jfr.HandshakeEvent;
+import io.kindling.core.internal.jfr.Jfr;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
@@ -92,13 +93,18 @@ final class Authenticator {
      * @throws KindlingException if the handshake failed (refused, wrong cookie, deadline, lost connection)
      */
     Handshake.Peer dial(Transport.Connection raw, NodeAddress target, NodeAddress listening) {
-        HandshakeEvent event = HandshakeEvent.begin(raw.remoteAddress(), true);
+        HandshakeEvent event = Jfr.on() ? HandshakeEvent.begin(raw.remoteAddress(), true) : null;
         try {
             Handshake.Peer peer = dialUntraced(raw, target, listening);
-            HandshakeEvent.end(event, peer.name(), "OK");
+            if (event != null) {
+                HandshakeEvent.end(event, peer.name(), "OK");
+            }
             return peer;
         } catch (RuntimeException e) {
-            HandshakeEvent.end(event, target.name(), e instanceof SimultaneousDial ? "SIMULTANEOUS" : e.getMessage());
+            if (event != null) {
+                HandshakeEvent.end(event, target.name(), e instanceof SimultaneousDial ? "SIMULTANEOUS"
+                        : e.getMessage());
+            }
             throw e;
         }
     }
@@ -159,10 +165,12 @@ final class Authenticator {
      *     dial, failed)
      */
     Accepted accept(Transport.Connection raw, Arbiter arbiter) {
-        HandshakeEvent event = HandshakeEvent.begin(raw.remoteAddress(), false);
+        HandshakeEvent event = Jfr.on() ? HandshakeEvent.begin(raw.remoteAddress(), false) : null;
         Accepted accepted = acceptUntraced(raw, arbiter);
-        HandshakeEvent.end(event, accepted == null ? null : accepted.peer().name(),
-                accepted == null ? "NOT ACCEPTED (refused, lost to a simultaneous dial, or failed: see the log)" : "OK");
+        if (event != null) {
+            HandshakeEvent.end(event, accepted == null ? null : accepted.peer().name(), accepted == null
+                    ? "NOT ACCEPTED (refused, lost to a simultaneous dial, or failed: see the log)" : "OK");
+        }
         return accepted;
     }
 

@@ -13,6 +13,7 @@ import io.kindling.api.spi.Transport;
 import io.kindling.core.internal.Futures;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.NodeRuntime;
+import io.kindling.core.internal.jfr.Jfr;
 import io.kindling.core.internal.jfr.NodeDownEvent;
 import io.kindling.core.internal.jfr.NodeUpEvent;
 import java.io.IOException;
@@ -405,7 +406,7 @@ public final class Connections {
     /** Announces a connection's peer as up: the event, and its JFR event. Caller holds the peer's slot. */
     private void nodeUp(PeerConnection connection) {
         events.emit(new NodeEvent.NodeUp(connection.peer, connection.peerAttributes));
-        if (NodeUpEvent.wanted()) {
+        if (Jfr.on() && NodeUpEvent.wanted()) {
             NodeUpEvent event = new NodeUpEvent();
             event.peer = connection.peer.toString();
             event.commit();
@@ -428,7 +429,7 @@ public final class Connections {
                 // a close either side meant is news; any other is a failure worth a look
                 LOG.log(connection.closedOnPurpose ? Level.INFO : Level.WARNING, "Node " + connection.peer
                         + " is down: " + reason);
-                if (NodeDownEvent.wanted()) {
+                if (Jfr.on() && NodeDownEvent.wanted()) {
                     NodeDownEvent event = new NodeDownEvent();
                     event.peer = connection.peer.toString();
                     event.reason = reason;

@@ -4,6 +4,7 @@ import io.kindling.api.NodeName;
 import io.kindling.api.RpcTimeoutException;
 import io.kindling.core.internal.Futures;
 import io.kindling.core.internal.jfr.CallOutEvent;
+import io.kindling.core.internal.jfr.Jfr;
 import io.kindling.core.internal.metrics.LatencyHistogram;
 import io.kindling.core.internal.metrics.Outcome;
 import io.kindling.core.internal.metrics.PeerMeters;
@@ -100,7 +101,7 @@ final class PendingCalls {
 
         /** Starts the call's JFR event, when a recording wants it; before the call is sent. */
         void trace(String taskClass, long requestBytes) {
-            if (CallOutEvent.wanted()) {
+            if (Jfr.on() && CallOutEvent.wanted()) {
                 CallOutEvent traced = new CallOutEvent();
                 traced.begin();
                 traced.peer = peer.toString();

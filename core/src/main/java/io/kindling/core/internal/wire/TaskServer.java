@@ -9,6 +9,7 @@ import io.kindling.api.RemoteRunnable;
 import io.kindling.core.internal.NodeRuntime;
 import io.kindling.core.internal.code.CodeFingerprint;
 import io.kindling.core.internal.jfr.CallInEvent;
+import io.kindling.core.internal.jfr.Jfr;
 import io.kindling.core.internal.metrics.Outcome;
 import java.io.IOException;
 import java.io.InvalidClassException;
@@ -125,7 +126,7 @@ final class TaskServer {
 
     /** {@return a begun JFR event for a call, or {@code null} when no recording wants one} */
     private CallInEvent traced(byte[] body) {
-        if (!CallInEvent.wanted()) {
+        if (!Jfr.on() || !CallInEvent.wanted()) {
             return null;
         }
         CallInEvent event = new CallInEvent();
@@ -174,7 +175,8 @@ final class TaskServer {
         if (record.inline() && displaced.get() < MAX_DISPLACED) {
             runInline(id, task, record, event);
         } else {
-            Thread thread = Thread.ofVirtual().unstarted(() -> runOnOwnThread(id, task, record, event));
+            // Not a lambda: its call site's type would name CallInEvent, and loading an event class wakes JFR up.
+            Thread thread = Thread.ofVirtual().unstarted(new OwnThreadRun(id, task, record, event));
             running.put(id, thread);
             thread.start();
         }
@@ -195,6 +197,26 @@ final class TaskServer {
         }
         record.ran(System.nanoTime() - started);
         return outcome;
+    }
+
+    /** A call that runs on a thread of its own. */
+    private final class OwnThreadRun implements Runnable {
+        private final long id;
+        private final RemoteCallable<?> task;
+        private final Record record;
+        private final CallInEvent event;
+
+        OwnThreadRun(long id, RemoteCallable<?> task, Record record, CallInEvent event) {
+            this.id = id;
+            this.task = task;
+            this.record = record;
+            this.event = event;
+        }
+
+        @Override
+        public void run() {
+            runOnOwnThread(id, task, record, event);
+        }
     }
 
     private void runOnOwnThread(long id, RemoteCallable<?> task, Record record, CallInEvent event) {
