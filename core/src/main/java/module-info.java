@@ -38,11 +38,14 @@ module io.kindling.core {
     uses io.kindling.api.spi.DiscoveryStrategyProvider;
     uses io.kindling.api.spi.BackendProvider;
     uses io.kindling.api.spi.NodeExtensionProvider;
+    uses io.kindling.api.spi.ScalingPolicyProvider;
 
     provides io.kindling.api.spi.TransportProvider with io.kindling.core.internal.provider.TcpTransportProvider;
     provides io.kindling.api.spi.CodecProvider with io.kindling.core.internal.provider.JavaCodecProvider;
     provides io.kindling.api.spi.DiscoveryStrategyProvider
             with io.kindling.core.internal.provider.StaticStrategyProvider;
     provides io.kindling.api.spi.BackendProvider with io.kindling.core.internal.provider.LocalBackendProvider;
+    provides io.kindling.api.spi.ScalingPolicyProvider with io.kindling.core.internal.provider.OnDemandPolicyProvider,
+            io.kindling.core.internal.provider.HeadroomPolicyProvider;
     provides io.kindling.api.spi.RunnerEntryPoint with io.kindling.core.internal.pool.RunnerMain.EntryPoint;
 }

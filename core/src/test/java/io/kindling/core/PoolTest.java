@@ -17,6 +17,7 @@ import io.kindling.api.spi.RunnerSpec;
 import io.kindling.core.internal.provider.LocalBackendProvider;
 import io.kindling.core.pool.PlacedChild;
 import io.kindling.core.pool.Pool;
+import io.kindling.core.pool.PoolBuilder;
 import io.kindling.core.pool.PoolEvent;
 import io.kindling.core.pool.Runner;
 import io.kindling.testsupport.Await;
@@ -68,7 +69,7 @@ class PoolTest {
         });
     }
 
-    private Pool start(Pool.Builder builder) {
+    private Pool start(PoolBuilder builder) {
         Pool pool = builder.start();
         closer.add(pool);
         return pool;

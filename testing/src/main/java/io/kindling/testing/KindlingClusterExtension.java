@@ -6,6 +6,7 @@ import io.kindling.backend.peer.PeerBackendOptions;
 import io.kindling.backend.peer.PeerBackendProvider;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.pool.Pool;
+import io.kindling.core.pool.PoolBuilder;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ public final class KindlingClusterExtension implements BeforeAllCallback, AfterA
                 .cookie(cookie).start();
         Pool pool;
         try {
-            Pool.Builder builder = Pool.builder(node).name(base)
+            PoolBuilder builder = Pool.builder(node).name(base)
                     .backend(PeerBackendProvider.backend(PeerBackendOptions.defaults()
                             .withJvmOptions(List.of(settings.jvmOptions()))))
                     .min(settings.nodes()).max(settings.nodes()).maxConcurrency(10_000)

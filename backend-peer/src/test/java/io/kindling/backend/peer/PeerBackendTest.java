@@ -16,6 +16,7 @@ import io.kindling.api.spi.RunnerHandle;
 import io.kindling.api.spi.RunnerSpec;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.pool.Pool;
+import io.kindling.core.pool.PoolBuilder;
 import io.kindling.core.pool.Runner;
 import io.kindling.testsupport.Await;
 import io.kindling.testsupport.ChildProcess;
@@ -53,13 +54,13 @@ class PeerBackendTest {
                 .set("kindling.handshake.timeout", "6s").set("kindling.codec.java.max-depth", "77").start());
     }
 
-    private Pool start(Pool.Builder builder) {
+    private Pool start(PoolBuilder builder) {
         Pool pool = builder.start();
         closer.add(pool);
         return pool;
     }
 
-    private Pool.Builder peerPool(String name) {
+    private PoolBuilder peerPool(String name) {
         return Pool.builder(parent).name(name).backend("peer").bootTimeout(Duration.ofSeconds(30));
     }
 

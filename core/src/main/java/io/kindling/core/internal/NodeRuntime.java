@@ -8,6 +8,7 @@ import io.kindling.api.RemoteRunnable;
 import io.kindling.api.RpcTimeoutException;
 import io.kindling.api.spi.Codec;
 import io.kindling.core.internal.metrics.NodeMeters;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,6 +30,8 @@ public final class NodeRuntime {
 
     private static final System.Logger LOG = System.getLogger(NodeRuntime.class.getName());
     private static final ThreadLocal<Node> CURRENT = new ThreadLocal<>();
+    /** The node decoding a call's result on this thread, while it does. */
+    private static final ThreadLocal<NodeName> RECEIVING = new ThreadLocal<>();
 
     private final Node node;
     private final Codec codec;
@@ -62,6 +65,31 @@ public final class NodeRuntime {
      */
     public static Optional<Node> current() {
         return Optional.ofNullable(CURRENT.get());
+    }
+
+    /**
+     * Decodes a call's result for this node: while it decodes, {@link #receivingResult()} names this node, so that a
+     * value arriving as a result (a {@code Tracked} handle) knows where it arrived.
+     *
+     * @param body the frame's body
+     * @param offset where the encoded result starts
+     * @param length its length
+     * @return the result
+     * @throws IOException if it cannot be decoded
+     * @throws ClassNotFoundException if a class it names is unknown here
+     */
+    public Object decodeResult(byte[] body, int offset, int length) throws IOException, ClassNotFoundException {
+        RECEIVING.set(node.name());
+        try {
+            return codec.decode(body, offset, length, classLoader);
+        } finally {
+            RECEIVING.remove();
+        }
+    }
+
+    /** {@return the node whose call result this thread decodes now; empty outside result decoding} */
+    public static Optional<NodeName> receivingResult() {
+        return Optional.ofNullable(RECEIVING.get());
     }
 
     /**

@@ -7,6 +7,7 @@ import io.kindling.api.spi.CodecProvider;
 import io.kindling.api.spi.DiscoveryStrategyProvider;
 import io.kindling.api.spi.NodeExtensionProvider;
 import io.kindling.api.spi.PluginProvider;
+import io.kindling.api.spi.ScalingPolicyProvider;
 import io.kindling.api.spi.TransportProvider;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ public final class PluginLookup {
             CodecProvider.class, "codec",
             DiscoveryStrategyProvider.class, "strategy",
             BackendProvider.class, "backend",
-            NodeExtensionProvider.class, "extension");
+            NodeExtensionProvider.class, "extension",
+            ScalingPolicyProvider.class, "scaling-policy");
 
     private PluginLookup() {
     }

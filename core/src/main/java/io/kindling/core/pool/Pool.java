@@ -1,6 +1,5 @@
 package io.kindling.core.pool;
 
-import io.kindling.api.Config;
 import io.kindling.api.Durations;
 import io.kindling.api.Node;
 import io.kindling.api.NodeName;
@@ -12,10 +11,9 @@ import io.kindling.api.RunnerLostException;
 import io.kindling.api.Subscription;
 import io.kindling.api.metrics.PoolMetrics;
 import io.kindling.api.spi.Backend;
-import io.kindling.api.spi.BackendProvider;
+import io.kindling.api.spi.ScalingPolicy;
 import io.kindling.core.internal.Futures;
 import io.kindling.core.internal.Listeners;
-import io.kindling.core.internal.PluginLookup;
 import io.kindling.core.internal.pool.Placement;
 import io.kindling.core.internal.pool.PoolRegistry;
 import io.kindling.core.internal.pool.PoolSettings;
@@ -23,10 +21,7 @@ import io.kindling.core.internal.pool.PoolWiring;
 import io.kindling.core.internal.pool.RunnerFleet;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -55,14 +50,20 @@ import java.util.function.Consumer;
  *
  * <h2>Lifetime</h2>
  * {@code min} runners (default 0) boot at start; runners beyond {@code min} that stay idle for
- * {@code idleShutdownAfter} (default 30 s) are stopped. {@link #shutdown()} refuses new calls, fails queued ones,
- * lets running calls finish within {@code shutdownTimeout} (default 30 s), then stops every runner.
+ * {@code idleShutdownAfter} (default 30 s) are stopped. With {@code minIdleShutdownAfter}, the runners kept for
+ * {@code min} stop too once idle that long, and the next call boots the pool back to {@code min}. With an
+ * {@code idleShutdownCheck}, an idle runner is asked first and stops only when the check agrees. A runner holding
+ * a {@link Tracked} resource is not idle. {@link #resize(int, int)} changes {@code min} and {@code max} while the
+ * pool runs; a {@link io.kindling.api.spi.ScalingPolicy} (default {@code on-demand}: none ahead of demand) keeps
+ * runners booted ahead of calls. {@link #shutdown()} refuses new calls, fails queued ones, lets running calls finish
+ * within {@code shutdownTimeout} (default 30 s), then stops every runner.
  *
  * <h2>Configuration</h2>
  * Unset builder options come from the node's configuration under {@code kindling.pool.<name>.*}: {@code backend}
  * ({@code local}), {@code min}, {@code max}, {@code max-concurrency}, {@code boot-timeout}, {@code call-timeout},
- * {@code idle-shutdown-after}, {@code single-use}, {@code shutdown-timeout}, {@code extensions}; a named backend
- * reads {@code kindling.backend.<name>.*}.
+ * {@code idle-shutdown-after}, {@code min-idle-shutdown-after}, {@code scaling-policy}, {@code scaling-interval},
+ * {@code single-use}, {@code shutdown-timeout}, {@code extensions}; a named backend reads
+ * {@code kindling.backend.<name>.*}, a named scaling policy {@code kindling.scaling-policy.<name>.*}.
  */
 public final class Pool implements AutoCloseable {
 
@@ -74,13 +75,15 @@ public final class Pool implements AutoCloseable {
     private final Placement placement;
     private final Subscription monitor;
     private final Node node;
+    private final PoolWiring wiring;
 
-    private Pool(Node node, PoolSettings settings, Backend backend, List<Consumer<? super PoolEvent>> listeners) {
+    Pool(Node node, PoolSettings settings, Backend backend, ScalingPolicy policy,
+            List<Consumer<? super PoolEvent>> listeners) {
         this.settings = settings;
         this.node = node;
         this.events = new Listeners<>("kindling-pool-events-" + settings.name(), "pool " + settings.name());
         events.addAll(listeners);
-        PoolWiring wiring = PoolWiring.create(node, settings, backend, events);
+        this.wiring = PoolWiring.create(node, settings, backend, policy, events);
         this.fleet = wiring.fleet();
         this.placement = wiring.placement();
         PoolRegistry.add(node, this); // before any runner boots: a name taken on this node fails here
@@ -104,8 +107,8 @@ public final class Pool implements AutoCloseable {
      *     and its cookie (from the same configuration) is given to the runners
      * @return the builder
      */
-    public static Builder builder(Node node) {
-        return new Builder(node);
+    public static PoolBuilder builder(Node node) {
+        return new PoolBuilder(node);
     }
 
     /**
@@ -135,6 +138,37 @@ public final class Pool implements AutoCloseable {
     /** {@return the runners up now} */
     public List<NodeName> runners() {
         return fleet.runnerNames();
+    }
+
+    /** {@return the minimum number of runners now: the builder's, or the last {@link #resize}'s} */
+    public int min() {
+        return fleet.min();
+    }
+
+    /** {@return the maximum number of runners now: the builder's, or the last {@link #resize}'s} */
+    public int max() {
+        return fleet.max();
+    }
+
+    /**
+     * Changes the pool's bounds while it runs. A larger {@code min} boots runners at once. Over a smaller {@code max},
+     * idle runners stop at once and busy ones take no new calls and stop when their calls end; no call is lost.
+     *
+     * @param min the new minimum
+     * @param max the new maximum
+     * @throws IllegalArgumentException unless {@code 0 <= min <= max} and {@code max >= 1}
+     * @throws PoolShutdownException if the pool is shut down
+     */
+    public void resize(int min, int max) {
+        fleet.resize(min, max);
+    }
+
+    /**
+     * Asks the scaling policy now rather than at its next interval: for a policy that reads a signal of the
+     * application's own, right after the signal changed.
+     */
+    public void rescale() {
+        wiring.rescale();
     }
 
     /** {@return how many calls wait for room now} */
@@ -292,253 +326,5 @@ public final class Pool implements AutoCloseable {
     public String toString() {
         return "Pool[" + name() + ", " + fleet.size() + " runners, " + fleet.bootingCount() + " booting, "
                 + placement.queued() + " queued]";
-    }
-
-    /** Options of a {@link Pool}; unset ones come from {@code kindling.pool.<name>.*}. */
-    public static final class Builder {
-        private final Node node;
-        private final List<Consumer<? super PoolEvent>> listeners = new ArrayList<>();
-        private final Map<String, String> env = new LinkedHashMap<>();
-        private String name = "default";
-        private Backend backend;
-        private String backendName;
-        private Integer min;
-        private Integer max;
-        private Integer maxConcurrency;
-        private Duration bootTimeout;
-        private Duration callTimeout;
-        private Duration idleShutdownAfter;
-        private Duration shutdownTimeout;
-        private Boolean singleUse;
-        private List<String> extensions;
-
-        private Builder(Node node) {
-            this.node = Objects.requireNonNull(node, "node");
-        }
-
-        /**
-         * Sets the pool's name.
-         *
-         * @param name the pool's name, for runner names, logs and configuration; default {@code default}
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
-        /**
-         * Sets the backend.
-         *
-         * @param backend the backend, as an instance; the pool closes it at shutdown
-         * @return this builder
-         */
-        public Builder backend(Backend backend) {
-            this.backend = Objects.requireNonNull(backend, "backend");
-            return this;
-        }
-
-        /**
-         * Sets the backend by provider name.
-         *
-         * @param providerName the backend by name ({@code local}, {@code peer}, or a plugin's); its settings are
-         *     read from {@code kindling.backend.<name>.*}. Default {@code kindling.pool.<pool>.backend}, else
-         *     {@code local}.
-         * @return this builder
-         */
-        public Builder backend(String providerName) {
-            this.backendName = Objects.requireNonNull(providerName, "providerName");
-            return this;
-        }
-
-        /**
-         * Sets the minimum number of runners.
-         *
-         * @param min runners kept up at all times, booted at start; default 0
-         * @return this builder
-         */
-        public Builder min(int min) {
-            this.min = min;
-            return this;
-        }
-
-        /**
-         * Sets the maximum number of runners.
-         *
-         * @param max the most runners at once; required
-         * @return this builder
-         */
-        public Builder max(int max) {
-            this.max = max;
-            return this;
-        }
-
-        /**
-         * Sets how many calls one runner runs at once.
-         *
-         * @param maxConcurrency calls one runner runs at once; default 100
-         * @return this builder
-         */
-        public Builder maxConcurrency(int maxConcurrency) {
-            this.maxConcurrency = maxConcurrency;
-            return this;
-        }
-
-        /**
-         * Sets the boot timeout.
-         *
-         * @param timeout from asking the backend to the runner's connection; default 30 s
-         * @return this builder
-         */
-        public Builder bootTimeout(Duration timeout) {
-            this.bootTimeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        /**
-         * Sets the default call timeout.
-         *
-         * @param timeout the default per call, covering waiting and running; default 30 s
-         * @return this builder
-         */
-        public Builder callTimeout(Duration timeout) {
-            this.callTimeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        /**
-         * Sets the idle time after which a runner beyond {@code min} stops.
-         *
-         * @param after how long a runner beyond {@code min} may stay idle; default 30 s
-         * @return this builder
-         */
-        public Builder idleShutdownAfter(Duration after) {
-            this.idleShutdownAfter = Objects.requireNonNull(after, "after");
-            return this;
-        }
-
-        /**
-         * Sets the shutdown timeout.
-         *
-         * @param timeout how long shutdown waits for running calls; default 30 s
-         * @return this builder
-         */
-        public Builder shutdownTimeout(Duration timeout) {
-            this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        /**
-         * Makes runners single use.
-         *
-         * @param singleUse whether each runner runs one call and stops; default false
-         * @return this builder
-         */
-        public Builder singleUse(boolean singleUse) {
-            this.singleUse = singleUse;
-            return this;
-        }
-
-        /**
-         * Adds an environment variable for runner processes. Runners do not inherit the parent's environment.
-         *
-         * @param key the variable
-         * @param value its value
-         * @return this builder
-         */
-        public Builder env(String key, String value) {
-            env.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-            return this;
-        }
-
-        /**
-         * Sets the node extensions of every runner.
-         *
-         * @param names node extensions every runner starts before it reports ready
-         * @return this builder
-         */
-        public Builder extensions(List<String> names) {
-            this.extensions = List.copyOf(names);
-            return this;
-        }
-
-        /**
-         * Called when a boot begins (FLAME's {@code on_grow_start}), on the pool's event thread.
-         *
-         * @param runner receives the runner being booted
-         * @return this builder
-         */
-        public Builder onGrowStart(Consumer<NodeName> runner) {
-            Objects.requireNonNull(runner, "runner");
-            return listener(event -> {
-                if (event instanceof PoolEvent.GrowStarted started) {
-                    runner.accept(started.runner());
-                }
-            });
-        }
-
-        /**
-         * Called when a boot ends (FLAME's {@code on_grow_end}), on the pool's event thread.
-         *
-         * @param ended receives the runner and, when the boot failed, why; empty when it booted
-         * @return this builder
-         */
-        public Builder onGrowEnd(java.util.function.BiConsumer<NodeName, java.util.Optional<String>> ended) {
-            Objects.requireNonNull(ended, "ended");
-            return listener(event -> {
-                switch (event) {
-                    case PoolEvent.Grew grew -> ended.accept(grew.runner(), java.util.Optional.empty());
-                    case PoolEvent.BootFailed failed -> ended.accept(failed.runner(),
-                            java.util.Optional.of(failed.error()));
-                    default -> { }
-                }
-            });
-        }
-
-        /**
-         * Called when a runner leaves the pool (FLAME's {@code on_shrink}): idle, single use, lost or shut down.
-         *
-         * @param shrank receives the runner and why
-         * @return this builder
-         */
-        public Builder onShrink(java.util.function.BiConsumer<NodeName, String> shrank) {
-            Objects.requireNonNull(shrank, "shrank");
-            return listener(event -> {
-                if (event instanceof PoolEvent.Shrank gone) {
-                    shrank.accept(gone.runner(), gone.reason());
-                }
-            });
-        }
-
-        /**
-         * Adds a listener.
-         *
-         * @param listener receives grow, shrink and boot-failure events
-         * @return this builder
-         */
-        public Builder listener(Consumer<? super PoolEvent> listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
-            return this;
-        }
-
-        /**
-         * Starts the pool and boots {@code min} runners in the background.
-         *
-         * @return the pool
-         * @throws io.kindling.api.ConfigException if an option is invalid or {@code max} is missing
-         * @throws io.kindling.api.PluginNotFoundException if no backend has the given name
-         */
-        public Pool start() {
-            Config config = node.config();
-            Backend chosen = backend;
-            if (chosen == null) {
-                String provider = backendName != null ? backendName
-                        : config.getString("kindling.pool." + name + ".backend", "local");
-                chosen = PluginLookup.create(BackendProvider.class, provider, config, node.classLoader());
-            }
-            PoolSettings settings = PoolSettings.resolve(name, new PoolSettings.Set(min, max, maxConcurrency,
-                    bootTimeout, callTimeout, idleShutdownAfter, singleUse, shutdownTimeout, extensions), env, config);
-            return new Pool(node, settings, chosen, listeners);
-        }
     }
 }

@@ -30,7 +30,8 @@ public record CodecPolicy(long maxDepth, long maxReferences, long maxArrayLength
             "java.util.concurrent.atomic", "java.util.concurrent.locks", "java.time", "java.time.chrono", "java.time.format",
             "java.time.temporal", "java.time.zone", "java.math");
     private static final Set<String> JDK_CLASSES = Set.of("java.net.URI", "java.lang.invoke.SerializedLambda");
-    private static final List<String> ALWAYS = List.of("io.kindling.api.", "io.kindling.core.SystemTasks");
+    private static final List<String> ALWAYS = List.of("io.kindling.api.", "io.kindling.core.SystemTasks",
+            "io.kindling.core.pool.Tracked", "io.kindling.core.internal.pool.RunnerTasks$");
 
     /** Normalizes the package list. */
     public CodecPolicy {

@@ -34,7 +34,7 @@ public final class PoolRegistry {
             if (list.stream().anyMatch(running -> running.name().equals(pool.name()))) {
                 throw new io.kindling.api.ConfigException("kindling.pool." + pool.name(), "Node " + node.name()
                         + " already runs a pool named '" + pool.name() + "': each pool of a node needs its own name "
-                        + "(Pool.Builder.name), so that Pools.call can find it");
+                        + "(PoolBuilder.name), so that Pools.call can find it");
             }
             list.add(pool);
             return list;

@@ -5,12 +5,9 @@ import io.kindling.api.Node;
 import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
 import io.kindling.api.PoolShutdownException;
-import io.kindling.api.RemoteRunnable;
 import io.kindling.api.spi.Backend;
 import io.kindling.api.spi.RunnerHandle;
 import io.kindling.api.spi.RunnerProtocol;
-import io.kindling.api.spi.RunnerSpec;
-import io.kindling.core.internal.AppVersion;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.jfr.Jfr;
 import io.kindling.core.internal.jfr.RunnerBootEvent;
@@ -18,6 +15,7 @@ import io.kindling.core.pool.PoolEvent;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +27,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 /**
- * A pool's runners: boots them through the backend (retrying with backoff 100 ms doubling to 5 s), keeps
- * {@code min}, stops idle ones beyond it and single-use ones after their call, notices lost ones, and stops them
- * all at shutdown. {@link Placement} puts calls on them; both guard their state with this object's monitor.
+ * A pool's runners: boots them through the backend (retrying with backoff 100 ms doubling to 5 s), keeps the
+ * floor (the larger of {@code min} and the scaling policy's target), notices lost ones, stops the ones a smaller
+ * {@code max} leaves over and single-use ones after their call, and stops them all at shutdown. {@link Placement}
+ * puts calls on them and {@link FleetUpkeep} stops idle ones and asks the scaling policy; all three guard their
+ * state with this object's monitor.
  *
  * <p>Internal: not part of Kindling's API.
  */
@@ -48,25 +49,31 @@ public final class RunnerFleet {
     private static final Duration STOP_ALL_TIMEOUT = Duration.ofSeconds(15);
     /** How long a failed call waits for its runner's exit code, to report it. */
     static final long EXIT_CODE_WAIT_MILLIS = 300;
-    private static final AtomicLong RUNNER_IDS = new AtomicLong();
-    private static final RemoteRunnable KEEP_ALIVE = () -> { };
 
-    private final Node node;
-    private final PoolSettings settings;
+    final Node node;
+    final PoolSettings settings;
     private final Backend backend;
-    private final String cookie;
+    private final RunnerSpecs specs;
     private final ScheduledExecutorService timer;
     private final ExecutorService work;
     private final Listeners<PoolEvent> events;
+    private final LongAdder boots = new LongAdder();
+    private final LongAdder bootFailures = new LongAdder();
     private Runnable dispatch = () -> { };
 
     // Guarded by "this".
-    private final Map<NodeName, RunnerSlot> runners = new LinkedHashMap<>();
+    final Map<NodeName, RunnerSlot> runners = new LinkedHashMap<>();
     private final Map<NodeName, CompletableFuture<Void>> booting = new LinkedHashMap<>();
     private String lastBootError;
     private int bootFailuresInRow;
     private ScheduledFuture<?> bootRetry;
     boolean shutDown;
+    private int min;
+    private int max;
+    /** The scaling policy's last answer. */
+    private int target;
+    /** Whether runners kept for {@code min} stopped for idleness and no call has come since. */
+    boolean minAsleep;
 
     /** A runner that is up, and the calls on it. Guarded by the fleet's monitor. */
     static final class RunnerSlot {
@@ -76,6 +83,10 @@ public final class RunnerFleet {
         int children;
         boolean used;
         long idleSince = System.nanoTime();
+        /** Over a lowered {@code max}: takes no more calls and stops once its calls end. */
+        boolean retiring;
+        /** Its idle check runs now. */
+        boolean checking;
 
         RunnerSlot(NodeName name, RunnerHandle handle) {
             this.name = name;
@@ -88,22 +99,19 @@ public final class RunnerFleet {
         this.node = node;
         this.settings = settings;
         this.backend = backend;
-        this.cookie = cookie;
+        this.specs = new RunnerSpecs(node, settings, cookie);
         this.timer = timer;
         this.work = work;
         this.events = events;
+        this.min = settings.min();
+        this.max = settings.max();
     }
 
-    /** Starts idle checks and boots {@code min} runners; {@code dispatch} runs whenever room may have appeared. */
+    /** Boots the floor; {@code dispatch} runs whenever room may have appeared. */
     void start(Runnable onRoom) {
         this.dispatch = onRoom;
-        long period = Math.max(10, Math.min(1000, settings.idleShutdownAfter().toMillis() / 2));
-        timer.scheduleWithFixedDelay(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
-        ensureMin();
+        bootToFloor();
     }
-
-    private final java.util.concurrent.atomic.LongAdder boots = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder bootFailures = new java.util.concurrent.atomic.LongAdder();
 
     /** {@return the runners up now} */
     public synchronized List<NodeName> runnerNames() {
@@ -125,6 +133,16 @@ public final class RunnerFleet {
         return (int) runners.values().stream().filter(slot -> slot.active > 0).count();
     }
 
+    /** {@return the minimum number of runners now} */
+    public synchronized int min() {
+        return min;
+    }
+
+    /** {@return the maximum number of runners now} */
+    public synchronized int max() {
+        return max;
+    }
+
     /** {@return runners booted since the pool started} */
     public long boots() {
         return boots.sum();
@@ -135,12 +153,22 @@ public final class RunnerFleet {
         return bootFailures.sum();
     }
 
+    /** {@return the number of runners kept up now, idle or not: {@code min} (unless asleep) or the policy's target} */
+    int floor() {
+        return Math.min(max, Math.max(minAsleep ? 0 : min, target));
+    }
+
+    /** {@return the floor once the runners kept for {@code min} stopped for idleness: the policy's target} */
+    int floorWithoutMin() {
+        return Math.min(max, target);
+    }
+
     /** The runner with the fewest calls that has room, or {@code null}. Caller holds the monitor. */
     RunnerSlot leastLoaded() {
         RunnerSlot best = null;
         int limit = settings.callsPerRunner();
         for (RunnerSlot slot : runners.values()) {
-            if (slot.active < limit && !(settings.singleUse() && slot.used)
+            if (slot.active < limit && !slot.retiring && !(settings.singleUse() && slot.used)
                     && (best == null || slot.active < best.active)) {
                 best = slot;
             }
@@ -148,13 +176,21 @@ public final class RunnerFleet {
         return best;
     }
 
-    /** Boots runners while under {@code max} and the queue exceeds what booting runners will take. Holds lock. */
+    /**
+     * Boots runners while under {@code max} and the queue exceeds what booting runners will take; a call wakes a
+     * pool whose {@code min} runners stopped for idleness. Caller holds the monitor.
+     */
     void growFor(int queued) {
+        if (queued > 0 && minAsleep) {
+            minAsleep = false;
+            LOG.log(Level.DEBUG, "Pool " + settings.name() + ": a call arrived; booting back to min " + min);
+        }
         int coming = booting.size() * settings.callsPerRunner();
-        while (queued > coming && runners.size() + booting.size() < settings.max() && bootRetry == null) {
+        while (queued > coming && runners.size() + booting.size() < max && bootRetry == null && !shutDown) {
             startBoot();
             coming += settings.callsPerRunner();
         }
+        bootToFloorLocked();
     }
 
     /** Why calls are still waiting, for a queue timeout: the phase is BOOTING while boots run or fail. */
@@ -167,9 +203,9 @@ public final class RunnerFleet {
         return !booting.isEmpty() || lastBootError != null;
     }
 
-    /** A call on the runner ended. Holds no lock; stops a single-use runner. */
+    /** A call on the runner ended. Holds no lock; stops a single-use or retiring runner. */
     void released(RunnerSlot slot, boolean child) {
-        boolean stop = false;
+        String stop = null;
         synchronized (this) {
             slot.active--;
             if (child) {
@@ -177,66 +213,77 @@ public final class RunnerFleet {
             }
             if (slot.active == 0) {
                 slot.idleSince = System.nanoTime();
-                stop = settings.singleUse() && runners.containsKey(slot.name);
+                if (runners.containsKey(slot.name)) {
+                    stop = settings.singleUse() ? "single use" : slot.retiring ? "over max " + max : null;
+                }
             }
             notifyAll();
         }
-        if (stop) {
-            stopRunner(slot, "single use");
+        if (stop != null) {
+            stopRunner(slot, stop);
         }
     }
 
+    /**
+     * Changes {@code min} and {@code max} of the running pool: boots up to a larger {@code min} at once; over a
+     * smaller {@code max}, stops idle runners at once and busy ones as their calls end (they take no new ones).
+     *
+     * @param newMin the new minimum
+     * @param newMax the new maximum
+     * @throws IllegalArgumentException unless {@code 0 <= newMin <= newMax} and {@code newMax >= 1}
+     * @throws PoolShutdownException if the pool is shut down
+     */
+    public void resize(int newMin, int newMax) {
+        PoolSettings.checkBounds(settings.name(), newMin, newMax);
+        List<RunnerSlot> stopNow = new ArrayList<>();
+        synchronized (this) {
+            if (shutDown) {
+                throw new PoolShutdownException("Pool " + settings.name() + " is shut down");
+            }
+            min = newMin;
+            max = newMax;
+            List<RunnerSlot> byLoad = runners.values().stream().filter(slot -> !slot.retiring)
+                    .sorted(Comparator.comparingInt(slot -> slot.active)).toList();
+            long retiring = runners.values().stream().filter(slot -> slot.retiring).count();
+            for (int i = 0; i < byLoad.size() - (newMax - retiring) && i < byLoad.size(); i++) {
+                RunnerSlot slot = byLoad.get(i);
+                slot.retiring = true;
+                if (slot.active == 0) {
+                    stopNow.add(slot);
+                }
+            }
+        }
+        LOG.log(Level.INFO, "Pool " + settings.name() + " resized: min " + newMin + ", max " + newMax);
+        stopNow.forEach(slot -> stopRunner(slot, "over max " + newMax));
+        bootToFloor();
+        dispatch.run();
+    }
+
+    /**
+     * Takes the scaling policy's answer and boots up to the new floor.
+     *
+     * @param runners the policy's target, from 0 to {@code max}
+     */
+    void target(int runners) {
+        synchronized (this) {
+            target = Math.max(0, runners);
+        }
+        bootToFloor();
+    }
+
     private void startBoot() {
-        NodeName runner = NodeName.of(settings.name().replaceAll("[^A-Za-z0-9_.-]", "-") + "-runner-"
-                + RUNNER_IDS.incrementAndGet() + "-" + Long.toString(ProcessHandle.current().pid(), 36),
-                node.address().host());
+        NodeName runner = specs.nextName();
         CompletableFuture<Void> up = new CompletableFuture<>();
-        // A runner booted to reach min never stops itself; one booted for demand does, as a failsafe, when idle
-        // well past the pool's own idle shutdown (the pool normally stops it first).
-        boolean forMin = runners.size() + booting.size() < settings.min();
+        boolean kept = runners.size() + booting.size() < floor();
         booting.put(runner, up);
         try {
-            work.execute(() -> boot(runner, up, forMin));
+            work.execute(() -> boot(runner, up, kept));
         } catch (RejectedExecutionException e) {
             booting.remove(runner);
         }
     }
 
-    /**
-     * The parent's configuration a runner takes on (FlamePeer copies the application's config to its peers): every
-     * effective {@code kindling.*} key, from every layer and the builder, except what is the parent's own and what
-     * the pool's {@code env} sets (a {@code KINDLING_*} variable there wins).
-     */
-    private Map<String, String> carriedSettings() {
-        Map<String, String> carried = new java.util.TreeMap<>();
-        java.util.Set<String> poolEnv = new java.util.HashSet<>();
-        settings.env().keySet().stream().filter(name -> name.startsWith("KINDLING_"))
-                .forEach(name -> poolEnv.add(io.kindling.api.Config.normalizeKey(name)));
-        for (String key : node.config().keys()) {
-            if (key.startsWith("kindling.") && NOT_CARRIED.stream().noneMatch(key::startsWith)
-                    && !poolEnv.contains(key)) { // the pool's env names it: the runner reads that instead
-                node.config().get(key).ifPresent(value -> carried.put(key, value));
-            }
-        }
-        return carried;
-    }
-
-    /**
-     * Keys (normal form, prefixes) a runner does not take from its parent: its name, address and address file, the
-     * cookie and its file (a runner gets a key token), the parent's extensions (a pool names its runners' own), its
-     * management endpoints (they would want the same port) and its pools.
-     */
-    static final List<String> NOT_CARRIED = List.of("kindling.node.", "kindling.cookie", "kindling.extensions",
-            "kindling.management.", "kindling.pool.", "kindling.pools");
-
-    /** The pool's environment, plus the parent's application version: runners run the parent's code. */
-    private Map<String, String> runnerEnv() {
-        Map<String, String> env = new java.util.HashMap<>(settings.env());
-        node.attributes().get(AppVersion.KEY).ifPresent(version -> env.putIfAbsent(AppVersion.ENV, version));
-        return env;
-    }
-
-    private void boot(NodeName runner, CompletableFuture<Void> up, boolean forMin) {
+    private void boot(NodeName runner, CompletableFuture<Void> up, boolean kept) {
         long started = System.nanoTime();
         events.emit(new PoolEvent.GrowStarted(settings.name(), runner));
         RunnerBootEvent event = Jfr.on() && RunnerBootEvent.wanted() ? new RunnerBootEvent() : null;
@@ -245,12 +292,9 @@ public final class RunnerFleet {
             event.pool = settings.name();
             event.runner = runner.toString();
         }
-        RunnerSpec spec = new RunnerSpec(runner, node.address(), cookie, settings.name(), runnerEnv(),
-                settings.bootTimeout(), settings.extensions(), forMin ? Duration.ZERO
-                        : settings.idleShutdownAfter().multipliedBy(2).plusSeconds(5), carriedSettings());
         RunnerHandle handle = null;
         try {
-            handle = backend.boot(spec);
+            handle = backend.boot(specs.spec(runner, kept));
             RunnerHandle booted = handle;
             handle.onExit().thenAccept(exit -> {
                 up.completeExceptionally(new KindlingException("the runner exited during its boot ("
@@ -260,15 +304,27 @@ public final class RunnerFleet {
             long left = settings.bootTimeout().toNanos() - (System.nanoTime() - started);
             up.get(Math.max(0, left), TimeUnit.NANOSECONDS);
             int count;
+            boolean overMax;
             synchronized (this) {
                 booting.remove(runner);
                 if (shutDown) {
                     throw new PoolShutdownException("Pool " + settings.name() + " shut down during the boot");
                 }
-                runners.put(runner, new RunnerSlot(runner, handle));
+                overMax = runners.size() >= max;
+                if (!overMax) {
+                    runners.put(runner, new RunnerSlot(runner, handle));
+                    TrackedResources.runnerUp(runner, this);
+                }
                 lastBootError = null;
                 bootFailuresInRow = 0;
                 count = runners.size();
+            }
+            if (overMax) { // max was lowered while it booted
+                LOG.log(Level.INFO, "Pool " + settings.name() + ": runner " + runner + " booted over max " + max()
+                        + "; stopping it");
+                bootTraced(event, handle, "OVER MAX");
+                handle.stop(Duration.ZERO);
+                return;
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
             boots.increment();
@@ -289,7 +345,7 @@ public final class RunnerFleet {
             event.outcome = outcome;
             event.phases = handle == null ? "" : handle.bootPhaseTimes().entrySet().stream()
                     .map(phase -> phase.getKey() + " " + phase.getValue().toMillis() + " ms")
-                    .collect(java.util.stream.Collectors.joining(", "));
+                    .collect(Collectors.joining(", "));
             event.commit();
         }
     }
@@ -339,15 +395,20 @@ public final class RunnerFleet {
         synchronized (this) {
             bootRetry = null;
         }
-        ensureMin();
+        bootToFloor();
         dispatch.run();
     }
 
-    private void ensureMin() {
+    /** Boots runners up to the floor. */
+    void bootToFloor() {
         synchronized (this) {
-            while (!shutDown && bootRetry == null && runners.size() + booting.size() < settings.min()) {
-                startBoot();
-            }
+            bootToFloorLocked();
+        }
+    }
+
+    private void bootToFloorLocked() {
+        while (!shutDown && bootRetry == null && runners.size() + booting.size() < floor()) {
+            startBoot();
         }
     }
 
@@ -391,14 +452,16 @@ public final class RunnerFleet {
             count = runners.size();
             notifyAll();
         }
+        TrackedResources.runnerGone(runner);
         LOG.log(Level.WARNING, "Pool " + settings.name() + ": runner " + runner + " lost: " + reason);
         work.execute(() -> handle.stop(Duration.ZERO));
         events.emit(new PoolEvent.Shrank(settings.name(), runner, "lost: " + reason, count));
-        ensureMin();
+        bootToFloor();
         dispatch.run();
     }
 
-    private void stopRunner(RunnerSlot slot, String reason) {
+    /** Stops a runner on purpose: idle, single use, over max. Holds no lock. */
+    void stopRunner(RunnerSlot slot, String reason) {
         int count;
         synchronized (this) {
             if (runners.remove(slot.name) == null) {
@@ -406,6 +469,7 @@ public final class RunnerFleet {
             }
             count = runners.size();
         }
+        TrackedResources.runnerGone(slot.name);
         LOG.log(Level.INFO, "Pool " + settings.name() + ": stopping runner " + slot.name + " (" + reason + ")");
         try {
             work.execute(() -> slot.handle.stop(STOP_GRACE));
@@ -413,30 +477,31 @@ public final class RunnerFleet {
             slot.handle.stop(Duration.ZERO);
         }
         events.emit(new PoolEvent.Shrank(settings.name(), slot.name, reason, count));
-        ensureMin();
+        bootToFloor();
     }
 
-    private void checkIdle() {
-        List<RunnerSlot> idle = new ArrayList<>();
-        List<RunnerSlot> kept = new ArrayList<>();
+    /**
+     * A handle of the runner was released: the runner releases the resource, and its idle time starts now.
+     *
+     * @param runner the runner
+     * @param id the handle's id
+     */
+    void leaseReleased(NodeName runner, String id) {
         synchronized (this) {
-            long now = System.nanoTime();
-            int spare = runners.size() - settings.min();
-            for (RunnerSlot slot : runners.values()) {
-                if (slot.active == 0 && now - slot.idleSince >= settings.idleShutdownAfter().toNanos()) {
-                    if (spare > 0) {
-                        idle.add(slot);
-                        spare--;
-                    } else {
-                        kept.add(slot);
-                    }
-                }
+            RunnerSlot slot = runners.get(runner);
+            if (slot == null) {
+                return;
+            }
+            if (slot.active == 0) {
+                slot.idleSince = System.nanoTime();
             }
         }
-        idle.forEach(slot -> stopRunner(slot, "idle for " + settings.idleShutdownAfter().toMillis() + " ms"));
-        // An idle runner kept to make up min may have been booted for demand, with its own idle failsafe: a no-op
-        // task tells it that it is still wanted.
-        kept.forEach(slot -> node.cast(slot.name, KEEP_ALIVE));
+        node.cast(runner, new RunnerTasks.Release(id)).whenComplete((ignored, e) -> {
+            if (e != null) {
+                LOG.log(Level.WARNING, "Pool " + settings.name() + ": cannot tell runner " + runner
+                        + " to release resource " + id + ": " + e.getMessage());
+            }
+        });
     }
 
     /**
@@ -478,6 +543,7 @@ public final class RunnerFleet {
         }
         List<CompletableFuture<?>> stops = new ArrayList<>();
         for (RunnerSlot slot : stopping) {
+            TrackedResources.runnerGone(slot.name);
             stops.add(CompletableFuture.runAsync(() -> slot.handle.stop(STOP_GRACE), work));
             events.emit(new PoolEvent.Shrank(settings.name(), slot.name, "pool shut down", 0));
         }

@@ -330,7 +330,7 @@ public final class PeerConnection {
                 PendingCalls.Call call = pending.remove(Frames.readLong(body, 0));
                 if (call != null) {
                     try {
-                        call.complete(runtime.codec().decode(body, 8, body.length - 8, runtime.classLoader()));
+                        call.complete(runtime.decodeResult(body, 8, body.length - 8));
                     } catch (IOException | ClassNotFoundException | RuntimeException e) {
                         call.completeExceptionally(new KindlingException("The result from " + peer
                                 + " could not be decoded: " + e, e));
