@@ -107,7 +107,9 @@ public final class RunnerNode {
                 + (last != null ? ": " + last.getMessage() : ""), last);
     }
 
-    /** Stops the runner once no task has run for the idle timeout (none when zero). */
+    /**
+     * Stops the runner once no task has run for the idle timeout (none when zero) and it holds no tracked resource.
+     */
     private static void watchIdleness(KindlingNode node, Duration idleTimeout, CompletableFuture<Void> stopped,
             Consumer<String> whenStopped) {
         if (idleTimeout.isZero()) {
@@ -124,7 +126,8 @@ public final class RunnerNode {
                 if (node.isClosed()) {
                     return;
                 }
-                if (node.idleTime().compareTo(idleTimeout) >= 0 && stopped.complete(null)) {
+                if (node.idleTime().compareTo(idleTimeout) >= 0 && TrackedResources.heldOn(node.name()) == 0
+                        && stopped.complete(null)) {
                     LOG.log(Level.INFO, "Runner " + node.name() + ": no task for " + idleTimeout.toMillis()
                             + " ms; stopping");
                     node.close();
