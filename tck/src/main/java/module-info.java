@@ -9,5 +9,7 @@ module io.kindling.tck {
     requires transitive org.junit.jupiter.api;
 
     exports io.kindling.tck;
+    // ScalingPolicyContract finds the provider under test by name
+    uses io.kindling.api.spi.ScalingPolicyProvider;
     opens io.kindling.tck to org.junit.platform.commons;
 }
