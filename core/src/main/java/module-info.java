@@ -8,13 +8,15 @@
  *       configuration), {@link io.kindling.core.SystemTasks};</li>
  *   <li>{@code io.kindling.core.cluster}: {@link io.kindling.core.cluster.Cluster} (discovery and reconnection),
  *       its events, prune policies and refresh results;</li>
- *   <li>{@code io.kindling.core.pool}: {@link io.kindling.core.pool.Pool} (runners on demand), its events, placed
- *       children, and {@link io.kindling.core.pool.Runner} for tasks on runners.</li>
+ *   <li>{@code io.kindling.core.pool}: {@link io.kindling.core.pool.Pool} (runners on demand), its builder, pools by
+ *       name, tracked resources, its events, placed children, and {@link io.kindling.core.pool.Runner} for tasks on
+ *       runners.</li>
  * </ul>
  * Packages under {@code io.kindling.core.internal} are not API and not exported: the wire ({@code .wire}), pool
  * and cluster machinery ({@code .pool}, {@code .cluster}), the built-in plugins ({@code .provider}: {@code tcp},
- * {@code java}, {@code static}, {@code local}) and shared helpers. The one qualified export gives
- * {@code rpc-region} the shared helpers (listener fan-out, waiting on futures).
+ * {@code java}, {@code static}, {@code local}, the {@code on-demand} and {@code headroom} scaling policies) and
+ * shared helpers. The one qualified export gives {@code rpc-region} the shared helpers (listener fan-out, waiting
+ * on futures).
  */
 module io.kindling.core {
     requires transitive io.kindling.api;

@@ -42,8 +42,11 @@ public final class Tracked<T> implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
     private static final Cleaner CLEANER = Cleaner.create();
 
+    /** The handle's id, unique per resource. */
     private final String id;
+    /** The runner holding the resource. */
     private final NodeName runner;
+    /** What the runner handed out. */
     private final T value;
 
     private Tracked(String id, NodeName runner, T value) {
@@ -103,7 +106,11 @@ public final class Tracked<T> implements Serializable, AutoCloseable {
         return TrackedResources.isLeased(runner, id);
     }
 
-    /** A handle arriving as a call result at another node than its runner leases the runner there. */
+    /**
+     * A handle arriving as a call result at another node than its runner leases the runner there.
+     *
+     * @return this handle
+     */
     @Serial
     private Object readResolve() {
         NodeRuntime.receivingResult().filter(receiver -> !receiver.equals(runner)).ifPresent(receiver -> {

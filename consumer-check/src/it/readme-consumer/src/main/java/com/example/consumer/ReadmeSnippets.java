@@ -11,10 +11,13 @@ import io.kindling.core.cluster.PrunePolicy;
 import io.kindling.core.cluster.RefreshResult;
 import io.kindling.core.pool.PlacedChild;
 import io.kindling.core.pool.Pool;
+import io.kindling.core.pool.Tracked;
 import io.kindling.micrometer.KindlingMetrics;
 import io.kindling.rpc.region.CallOptions;
 import io.kindling.rpc.region.RegionRpc;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -72,6 +75,26 @@ final class ReadmeSnippets {
         }
     }
 
+    static void poolLifetime(Node node) {
+        Pool pool = Pool.builder(node).name("render").backend("peer").min(2).max(8)
+                .minIdleShutdownAfter(Duration.ofMinutes(10))   // min runners may sleep; the next call boots them back
+                .idleShutdownCheck(() -> !Renderer.hasOpenJobs()) // runs on the runner; it stops only when this says true
+                .scalingPolicy("headroom")                       // keep spare runners booted ahead of the load
+                .start();
+        pool.resize(4, 16);                                      // while it runs; busy runners over a new max finish first
+    }
+
+    static void trackedFiles(Pool pool, String scene) {
+        Tracked<String> file = pool.call(() -> {
+            Path path = Files.createTempFile("render", ".png");
+            Renderer.render(scene, path);
+            return Tracked.of(path.toString(), () -> Files.deleteIfExists(path));
+        });
+        try (file) {
+            byte[] png = pool.call(() -> Files.readAllBytes(Path.of(file.value())));
+        }                                                        // released: the runner deletes the file
+    }
+
     static void regions(Node node, String order, String sku) {
         try (RegionRpc regions = RegionRpc.start(node)) {
             regions.primary(() -> Orders.save(order));                               // a node of the primary region
@@ -87,6 +110,14 @@ final class ReadmeSnippets {
     static final class Renderer {
         static byte[] render(String scene) {
             return scene.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        static void render(String scene, Path path) throws java.io.IOException {
+            Files.write(path, render(scene));
+        }
+
+        static boolean hasOpenJobs() {
+            return false;
         }
     }
 
