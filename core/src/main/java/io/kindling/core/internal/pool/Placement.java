@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Placement {
 
-    /** Placed children run until stopped; their call has no timeout of its own. */
     /** No bound in practice (a century): a placed child's run, and a cast's wait and run (as FLAME's). */
     public static final Duration UNBOUNDED = Duration.ofDays(365L * 100);
 
@@ -108,6 +107,7 @@ public final class Placement {
                 fail(call, new PoolShutdownException("Pool " + settings.name() + " is shut down"));
                 return;
             }
+            fleet.callArrived();
             queue.add(call);
             call.expiry = timer.schedule(() -> expire(call), call.timeout.toNanos(), TimeUnit.NANOSECONDS);
         }

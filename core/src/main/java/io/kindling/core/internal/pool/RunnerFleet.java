@@ -1,16 +1,12 @@
 package io.kindling.core.internal.pool;
 
-import io.kindling.api.KindlingException;
 import io.kindling.api.Node;
 import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
 import io.kindling.api.PoolShutdownException;
 import io.kindling.api.spi.Backend;
 import io.kindling.api.spi.RunnerHandle;
-import io.kindling.api.spi.RunnerProtocol;
 import io.kindling.core.internal.Listeners;
-import io.kindling.core.internal.jfr.Jfr;
-import io.kindling.core.internal.jfr.RunnerBootEvent;
 import io.kindling.core.pool.PoolEvent;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -24,25 +20,21 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Collectors;
 
 /**
- * A pool's runners: boots them through the backend (retrying with backoff 100 ms doubling to 5 s), keeps the
- * floor (the larger of {@code min} and the scaling policy's target), notices lost ones, stops the ones a smaller
- * {@code max} leaves over and single-use ones after their call, and stops them all at shutdown. {@link Placement}
- * puts calls on them and {@link FleetUpkeep} stops idle ones and asks the scaling policy; all three guard their
- * state with this object's monitor.
+ * A pool's runners: keeps the floor (the larger of {@code min} and the scaling policy's target) and boots for the
+ * queue through {@link RunnerBoots}, notices lost runners, stops the ones a smaller {@code max} leaves over and
+ * single-use ones after their call, and stops them all at shutdown. {@link Placement} puts calls on them and
+ * {@link FleetUpkeep} stops idle ones and asks the scaling policy; all of them guard their state with this object's
+ * monitor.
  *
  * <p>Internal: not part of Kindling's API.
  */
 public final class RunnerFleet {
 
     private static final System.Logger LOG = System.getLogger(RunnerFleet.class.getName());
-    private static final long MAX_BOOT_BACKOFF_MILLIS = 5000;
     /** How long a runner may take to end when the pool stops it. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     /** How long shutdown waits for all runners to end. */
@@ -53,20 +45,14 @@ public final class RunnerFleet {
     final Node node;
     final PoolSettings settings;
     private final Backend backend;
-    private final RunnerSpecs specs;
     private final ScheduledExecutorService timer;
     private final ExecutorService work;
     private final Listeners<PoolEvent> events;
-    private final LongAdder boots = new LongAdder();
-    private final LongAdder bootFailures = new LongAdder();
+    private final RunnerBoots boots;
     private Runnable dispatch = () -> { };
 
     // Guarded by "this".
     final Map<NodeName, RunnerSlot> runners = new LinkedHashMap<>();
-    private final Map<NodeName, CompletableFuture<Void>> booting = new LinkedHashMap<>();
-    private String lastBootError;
-    private int bootFailuresInRow;
-    private ScheduledFuture<?> bootRetry;
     boolean shutDown;
     private int min;
     private int max;
@@ -99,10 +85,10 @@ public final class RunnerFleet {
         this.node = node;
         this.settings = settings;
         this.backend = backend;
-        this.specs = new RunnerSpecs(node, settings, cookie);
         this.timer = timer;
         this.work = work;
         this.events = events;
+        this.boots = new RunnerBoots(this, backend, new RunnerSpecs(node, settings, cookie), timer, work, events);
         this.min = settings.min();
         this.max = settings.max();
     }
@@ -120,7 +106,7 @@ public final class RunnerFleet {
 
     /** {@return how many runners are booting} */
     public synchronized int bootingCount() {
-        return booting.size();
+        return boots.count();
     }
 
     /** {@return how many runners are up} */
@@ -145,12 +131,12 @@ public final class RunnerFleet {
 
     /** {@return runners booted since the pool started} */
     public long boots() {
-        return boots.sum();
+        return boots.booted();
     }
 
     /** {@return boots that failed since the pool started} */
     public long bootFailures() {
-        return bootFailures.sum();
+        return boots.failed();
     }
 
     /** {@return the number of runners kept up now, idle or not: {@code min} (unless asleep) or the policy's target} */
@@ -176,18 +162,22 @@ public final class RunnerFleet {
         return best;
     }
 
-    /**
-     * Boots runners while under {@code max} and the queue exceeds what booting runners will take; a call wakes a
-     * pool whose {@code min} runners stopped for idleness. Caller holds the monitor.
-     */
-    void growFor(int queued) {
-        if (queued > 0 && minAsleep) {
+    /** A call arrived: a pool whose {@code min} runners stopped for idleness boots back to min. Holds the lock. */
+    void callArrived() {
+        if (minAsleep) {
             minAsleep = false;
             LOG.log(Level.DEBUG, "Pool " + settings.name() + ": a call arrived; booting back to min " + min);
         }
-        int coming = booting.size() * settings.callsPerRunner();
-        while (queued > coming && runners.size() + booting.size() < max && bootRetry == null && !shutDown) {
-            startBoot();
+    }
+
+    /**
+     * Boots runners while under {@code max} and the queue exceeds what booting runners will take, and up to the
+     * floor. Caller holds the monitor.
+     */
+    void growFor(int queued) {
+        int coming = boots.count() * settings.callsPerRunner();
+        while (queued > coming && runners.size() + boots.count() < max && !boots.retrying() && !shutDown) {
+            boots.start(false);
             coming += settings.callsPerRunner();
         }
         bootToFloorLocked();
@@ -195,12 +185,11 @@ public final class RunnerFleet {
 
     /** Why calls are still waiting, for a queue timeout: the phase is BOOTING while boots run or fail. */
     synchronized String waitingDetail() {
-        return lastBootError != null ? "last boot error: " + lastBootError
-                : booting.isEmpty() ? runners.size() + " runners, all full" : booting.size() + " runners booting";
+        return boots.waitingDetail(runners.size());
     }
 
     synchronized boolean bootTrouble() {
-        return !booting.isEmpty() || lastBootError != null;
+        return boots.trouble();
     }
 
     /** A call on the runner ended. Holds no lock; stops a single-use or retiring runner. */
@@ -271,131 +260,29 @@ public final class RunnerFleet {
         bootToFloor();
     }
 
-    private void startBoot() {
-        NodeName runner = specs.nextName();
-        CompletableFuture<Void> up = new CompletableFuture<>();
-        boolean kept = runners.size() + booting.size() < floor();
-        booting.put(runner, up);
-        try {
-            work.execute(() -> boot(runner, up, kept));
-        } catch (RejectedExecutionException e) {
-            booting.remove(runner);
+    /**
+     * Takes a runner that booted and connected.
+     *
+     * @param runner the runner
+     * @param handle its handle
+     * @return how many runners are up now, or -1 when it boots over a {@code max} lowered meanwhile (the caller stops
+     *     it)
+     * @throws PoolShutdownException if the pool shut down during the boot
+     */
+    synchronized int admit(NodeName runner, RunnerHandle handle) {
+        if (shutDown) {
+            throw new PoolShutdownException("Pool " + settings.name() + " shut down during the boot");
         }
+        if (runners.size() >= max) {
+            return -1;
+        }
+        runners.put(runner, new RunnerSlot(runner, handle));
+        TrackedResources.runnerUp(runner, this);
+        return runners.size();
     }
 
-    private void boot(NodeName runner, CompletableFuture<Void> up, boolean kept) {
-        long started = System.nanoTime();
-        events.emit(new PoolEvent.GrowStarted(settings.name(), runner));
-        RunnerBootEvent event = Jfr.on() && RunnerBootEvent.wanted() ? new RunnerBootEvent() : null;
-        if (event != null) {
-            event.begin();
-            event.pool = settings.name();
-            event.runner = runner.toString();
-        }
-        RunnerHandle handle = null;
-        try {
-            handle = backend.boot(specs.spec(runner, kept));
-            RunnerHandle booted = handle;
-            handle.onExit().thenAccept(exit -> {
-                up.completeExceptionally(new KindlingException("the runner exited during its boot ("
-                        + exit.reason() + ")"));
-                runnerGone(runner, "its process exited: " + exit.reason(), booted);
-            });
-            long left = settings.bootTimeout().toNanos() - (System.nanoTime() - started);
-            up.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-            int count;
-            boolean overMax;
-            synchronized (this) {
-                booting.remove(runner);
-                if (shutDown) {
-                    throw new PoolShutdownException("Pool " + settings.name() + " shut down during the boot");
-                }
-                overMax = runners.size() >= max;
-                if (!overMax) {
-                    runners.put(runner, new RunnerSlot(runner, handle));
-                    TrackedResources.runnerUp(runner, this);
-                }
-                lastBootError = null;
-                bootFailuresInRow = 0;
-                count = runners.size();
-            }
-            if (overMax) { // max was lowered while it booted
-                LOG.log(Level.INFO, "Pool " + settings.name() + ": runner " + runner + " booted over max " + max()
-                        + "; stopping it");
-                bootTraced(event, handle, "OVER MAX");
-                handle.stop(Duration.ZERO);
-                return;
-            }
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            boots.increment();
-            LOG.log(Level.INFO, "Pool " + settings.name() + ": runner " + runner + " up in " + millis + " ms");
-            events.emit(new PoolEvent.Grew(settings.name(), runner, millis, count));
-            bootTraced(event, handle, "OK");
-        } catch (Exception e) {
-            bootTraced(event, handle, "FAILED: " + e.getMessage());
-            bootFailed(runner, e, handle);
-            return;
-        }
-        dispatch.run();
-    }
-
-    /** Commits a boot's JFR event, with the phases the runner reported as it booted. */
-    private static void bootTraced(RunnerBootEvent event, RunnerHandle handle, String outcome) {
-        if (event != null) {
-            event.outcome = outcome;
-            event.phases = handle == null ? "" : handle.bootPhaseTimes().entrySet().stream()
-                    .map(phase -> phase.getKey() + " " + phase.getValue().toMillis() + " ms")
-                    .collect(Collectors.joining(", "));
-            event.commit();
-        }
-    }
-
-    private void bootFailed(NodeName runner, Exception e, RunnerHandle handle) {
-        String error = bootError(runner, e, handle);
-        bootFailures.increment();
-        if (handle != null) {
-            handle.stop(Duration.ZERO);
-        }
-        long backoff;
-        synchronized (this) {
-            booting.remove(runner);
-            if (shutDown) {
-                return;
-            }
-            lastBootError = error;
-            bootFailuresInRow++;
-            backoff = Math.min(MAX_BOOT_BACKOFF_MILLIS, 100L << Math.min(10, bootFailuresInRow - 1));
-            if (bootRetry == null) {
-                bootRetry = timer.schedule(this::retryBoots, backoff, TimeUnit.MILLISECONDS);
-            }
-        }
-        LOG.log(Level.WARNING, "Pool " + settings.name() + ": " + error + "; retrying in " + backoff + " ms");
-        events.emit(new PoolEvent.BootFailed(settings.name(), runner, error));
-    }
-
-    private String bootError(NodeName runner, Exception e, RunnerHandle handle) {
-        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-        String what = cause instanceof TimeoutException
-                ? "runner " + runner + " did not connect within the boot timeout of "
-                        + settings.bootTimeout().toMillis() + " ms"
-                        + (handle != null ? handle.bootPhase().map(p -> " (it reached phase: " + p + ")").orElse("")
-                                : "")
-                : "runner " + runner + " failed to boot: " + (cause.getMessage() != null ? cause.getMessage()
-                        : cause.toString());
-        if (handle != null && !handle.recentOutput().isEmpty() && (cause.getMessage() == null
-                || !cause.getMessage().contains("output"))) {
-            List<String> output = handle.recentOutput();
-            what += "; its last output:\n  " + String.join("\n  ", output.subList(Math.max(0, output.size() - 20),
-                    output.size()));
-        }
-        return what;
-    }
-
-    private void retryBoots() {
-        synchronized (this) {
-            bootRetry = null;
-        }
-        bootToFloor();
+    /** Places queued calls: room may have appeared. */
+    void dispatch() {
         dispatch.run();
     }
 
@@ -407,8 +294,8 @@ public final class RunnerFleet {
     }
 
     private void bootToFloorLocked() {
-        while (!shutDown && bootRetry == null && runners.size() + booting.size() < floor()) {
-            startBoot();
+        while (!shutDown && !boots.retrying() && runners.size() + boots.count() < floor()) {
+            boots.start(true);
         }
     }
 
@@ -419,16 +306,7 @@ public final class RunnerFleet {
      */
     public void onNodeEvent(NodeEvent event) {
         switch (event) {
-            case NodeEvent.NodeUp up -> {
-                CompletableFuture<Void> pending;
-                synchronized (this) {
-                    pending = booting.get(up.node());
-                }
-                if (pending != null && up.attributes().get(RunnerProtocol.POOL_ATTRIBUTE)
-                        .filter(settings.name()::equals).isPresent()) {
-                    pending.complete(null);
-                }
-            }
+            case NodeEvent.NodeUp up -> boots.arrived(up);
             case NodeEvent.NodeDown down -> {
                 RunnerSlot slot;
                 synchronized (this) {
@@ -514,9 +392,7 @@ public final class RunnerFleet {
             return false;
         }
         shutDown = true;
-        if (bootRetry != null) {
-            bootRetry.cancel(false);
-        }
+        boots.cancelRetry();
         return true;
     }
 
