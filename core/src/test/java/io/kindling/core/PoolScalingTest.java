@@ -35,7 +35,6 @@ class PoolScalingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** Gates, flags and counters that tasks reach by name: runners share this JVM. */
-    static final Map<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
     static final Map<String, AtomicInteger> COUNTERS = new ConcurrentHashMap<>();
     static final Map<String, AtomicBoolean> FLAGS = new ConcurrentHashMap<>();
 
@@ -51,27 +50,14 @@ class PoolScalingTest {
 
     @AfterEach
     void openGates() {
-        GATES.values().forEach(gate -> {
-            while (gate.getCount() > 0) {
-                gate.countDown();
-            }
-        });
+        Gates.openAll();
     }
 
     private Pool start(io.kindling.core.pool.PoolBuilder builder) {
         return closer.add(builder.start());
     }
 
-    private static CountDownLatch gate(String name) {
-        return GATES.computeIfAbsent(name, unused -> new CountDownLatch(1));
-    }
 
-    private static String waitAt(String gateName) throws InterruptedException {
-        if (!GATES.get(gateName).await(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("gate " + gateName + " never opened");
-        }
-        return KindlingNode.current().orElseThrow().name().toString();
-    }
 
     private static long shrinks(List<PoolEvent> events, String reasonPart) {
         return events.stream().filter(e -> e instanceof PoolEvent.Shrank s && s.reason().contains(reasonPart))
@@ -84,8 +70,8 @@ class PoolScalingTest {
         Pool pool = start(Pool.builder(parent).name("sleepy").min(2).max(3)
                 .minIdleShutdownAfter(Duration.ofMillis(300)).listener(events::add));
         Await.until("min runners boot at start", WAIT, pool::toString, () -> pool.runners().size() == 2);
-        Await.until("min runners stop once idle", WAIT, events::toString, () -> pool.runners().isEmpty());
-        assertEquals(2, shrinks(events, "min-idle-shutdown-after"), events.toString());
+        Await.until("min runners stop once idle", WAIT, events::toString, () -> pool.runners().isEmpty()
+                && shrinks(events, "min-idle-shutdown-after") == 2);
         assertEquals("back", pool.call(() -> "back"));
         Await.until("a call boots the pool back to min", WAIT, pool::toString, () -> pool.runners().size() == 2);
         Await.until("and they sleep again", WAIT, pool::toString, () -> pool.runners().isEmpty());
@@ -105,18 +91,18 @@ class PoolScalingTest {
         Await.until("asked three times, saying no", WAIT, () -> COUNTERS.get("asked").get() >= 3);
         assertEquals(List.of(runner), pool.runners(), "a runner whose check says no stays");
         FLAGS.get("may-stop").set(true);
-        Await.until("stops once its check agrees", WAIT, pool::toString, () -> pool.runners().isEmpty());
-        assertEquals(1, shrinks(events, "idle"), events.toString());
+        Await.until("stops once its check agrees", WAIT, events::toString, () -> pool.runners().isEmpty()
+                && shrinks(events, "idle") == 1);
     }
 
     @Test
     void resizeStopsRunnersOverAnewMaxWithoutLosingCallsAndBootsAnewMin() throws Exception {
         Pool pool = start(Pool.builder(parent).name("resized").max(4).maxConcurrency(1)
                 .idleShutdownAfter(Duration.ofSeconds(60)));
-        gate("resized");
+        Gates.gate("resized");
         List<CompletableFuture<String>> calls = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            calls.add(pool.callAsync(() -> waitAt("resized")));
+            calls.add(pool.callAsync(() -> Gates.waitAt("resized")));
         }
         Await.until("four busy runners", WAIT, pool::toString, () -> pool.metrics().busy() == 4);
         pool.resize(0, 2);
@@ -125,7 +111,7 @@ class PoolScalingTest {
         Await.until("the new call waits: retiring runners take none", WAIT, pool::toString,
                 () -> pool.queued() == 1);
         assertEquals(4, pool.runners().size(), "busy runners finish their calls first");
-        gate("resized").countDown();
+        Gates.gate("resized").countDown();
         for (CompletableFuture<String> call : calls) {
             assertTrue(call.get(20, TimeUnit.SECONDS).startsWith("resized-runner-"));
         }
@@ -161,10 +147,10 @@ class PoolScalingTest {
                 .scalingInterval(Duration.ofMillis(50)));
         Await.until("two spare runners while idle (spare = 2)", WAIT, pool::toString,
                 () -> pool.runners().size() == 2);
-        gate("roomy");
-        CompletableFuture<String> busy = pool.callAsync(() -> waitAt("roomy"));
+        Gates.gate("roomy");
+        CompletableFuture<String> busy = pool.callAsync(() -> Gates.waitAt("roomy"));
         Await.until("one busy and two spare", WAIT, pool::toString, () -> pool.runners().size() == 3);
-        gate("roomy").countDown();
+        Gates.gate("roomy").countDown();
         busy.get(20, TimeUnit.SECONDS);
         Await.until("back to two spare", WAIT, pool::toString, () -> pool.runners().size() == 2);
     }

@@ -46,7 +46,6 @@ class PoolTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** Gates and flags that tasks, which must be serializable, reach by name: runners share this JVM. */
-    static final Map<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
     static final Map<String, AtomicInteger> COUNTERS = new ConcurrentHashMap<>();
 
     @RegisterExtension
@@ -62,11 +61,7 @@ class PoolTest {
     /** Runs before the closer closes the pools and the parent: no task stays blocked on a gate. */
     @AfterEach
     void openGates() {
-        GATES.values().forEach(gate -> {
-            while (gate.getCount() > 0) {
-                gate.countDown();
-            }
-        });
+        Gates.openAll();
     }
 
     private Pool start(PoolBuilder builder) {
@@ -75,17 +70,7 @@ class PoolTest {
         return pool;
     }
 
-    private static CountDownLatch gate(String name) {
-        return GATES.computeIfAbsent(name, unused -> new CountDownLatch(1));
-    }
 
-    /** Waits on a named gate, then returns the runner's name. */
-    private static String waitAt(String gateName) throws InterruptedException {
-        if (!GATES.get(gateName).await(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("gate " + gateName + " never opened");
-        }
-        return KindlingNode.current().orElseThrow().name().toString();
-    }
 
     private static String here() {
         return KindlingNode.current().orElseThrow().name().toString();
@@ -95,15 +80,15 @@ class PoolTest {
     void growsToMaxUnderLoadQueuesBeyondAndServesTheQueueInOrder() throws Exception {
         List<PoolEvent> events = new CopyOnWriteArrayList<>();
         Pool pool = start(Pool.builder(parent).name("grow").max(2).maxConcurrency(2).listener(events::add));
-        gate("grow");
+        Gates.gate("grow");
         List<CompletableFuture<String>> calls = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            calls.add(pool.callAsync(() -> waitAt("grow")));
+            calls.add(pool.callAsync(() -> Gates.waitAt("grow")));
         }
         Await.until("two runners, two calls queued", WAIT, pool::toString,
                 () -> pool.runners().size() == 2 && pool.queued() == 2);
         assertEquals(0, pool.booting(), "never more than max");
-        gate("grow").countDown();
+        Gates.gate("grow").countDown();
         Set<String> ran = new HashSet<>();
         for (CompletableFuture<String> call : calls) {
             ran.add(call.get(20, TimeUnit.SECONDS));
@@ -181,15 +166,15 @@ class PoolTest {
     @Test
     void aCallThatWaitsTooLongInTheQueueSaysSo() throws Exception {
         Pool pool = start(Pool.builder(parent).name("queue").max(1).maxConcurrency(1));
-        gate("queue");
-        CompletableFuture<String> holder = pool.callAsync(() -> waitAt("queue"));
+        Gates.gate("queue");
+        CompletableFuture<String> holder = pool.callAsync(() -> Gates.waitAt("queue"));
         Await.until("the runner is busy", WAIT, () -> pool.runners().size() == 1 && pool.queued() == 0);
         PoolTimeoutException timeout = assertThrows(PoolTimeoutException.class,
                 () -> pool.call(PoolTest::here, Duration.ofMillis(300)));
         assertEquals(PoolTimeoutException.Phase.QUEUED, timeout.phase());
         assertTrue(timeout.getMessage().contains("queued") && timeout.getMessage().contains("1 runners, all full"),
                 timeout.getMessage());
-        gate("queue").countDown();
+        Gates.gate("queue").countDown();
         assertTrue(holder.get(20, TimeUnit.SECONDS).startsWith("queue-runner-"));
     }
 
@@ -209,13 +194,13 @@ class PoolTest {
         Pool pool = start(Pool.builder(parent).name("idle").min(1).max(3).maxConcurrency(1)
                 .idleShutdownAfter(Duration.ofMillis(300)).listener(events::add));
         Await.until("min runner booted at start", WAIT, () -> pool.runners().size() == 1);
-        gate("idle");
+        Gates.gate("idle");
         List<CompletableFuture<String>> calls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            calls.add(pool.callAsync(() -> waitAt("idle")));
+            calls.add(pool.callAsync(() -> Gates.waitAt("idle")));
         }
         Await.until("three runners", WAIT, () -> pool.runners().size() == 3);
-        gate("idle").countDown();
+        Gates.gate("idle").countDown();
         for (CompletableFuture<String> call : calls) {
             call.get(20, TimeUnit.SECONDS);
         }
@@ -253,8 +238,8 @@ class PoolTest {
     void aRunnerLostMidCallFailsItsCallsAtOnceAndIsReplaced() throws Exception {
         List<PoolEvent> events = new CopyOnWriteArrayList<>();
         Pool pool = start(Pool.builder(parent).name("lost").min(1).max(1).listener(events::add));
-        gate("lost");
-        CompletableFuture<String> victim = pool.callAsync(() -> waitAt("lost"));
+        Gates.gate("lost");
+        CompletableFuture<String> victim = pool.callAsync(() -> Gates.waitAt("lost"));
         Await.until("the runner is busy", WAIT, () -> pool.runners().size() == 1);
         NodeName first = pool.runners().getFirst();
         long lostAt = System.nanoTime();
@@ -385,8 +370,8 @@ class PoolTest {
     void shutdownDrainsRunningCallsFailsQueuedOnesAndRefusesNewOnes() throws Exception {
         Pool pool = start(Pool.builder(parent).name("drain").max(1).maxConcurrency(1)
                 .shutdownTimeout(Duration.ofSeconds(10)));
-        gate("drain");
-        CompletableFuture<String> running = pool.callAsync(() -> waitAt("drain"));
+        Gates.gate("drain");
+        CompletableFuture<String> running = pool.callAsync(() -> Gates.waitAt("drain"));
         Await.until("running", WAIT, () -> pool.runners().size() == 1 && pool.queued() == 0);
         CompletableFuture<String> queued = pool.callAsync(PoolTest::here);
         Await.until("queued", WAIT, () -> pool.queued() == 1);
@@ -396,7 +381,7 @@ class PoolTest {
             } catch (InterruptedException e) {
                 return;
             }
-            gate("drain").countDown();
+            Gates.gate("drain").countDown();
         });
         pool.shutdown();
         assertTrue(running.isDone() && running.get().startsWith("drain-runner-"), "drained before stopping");
