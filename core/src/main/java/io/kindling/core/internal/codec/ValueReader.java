@@ -201,10 +201,10 @@ final class ValueReader {
             case LIST_OF -> immutableList();
             case HASH_SET -> collection(new HashSet<>());
             case LINKED_SET -> collection(new LinkedHashSet<>());
-            case SET_OF -> Set.copyOf(collection(new ArrayList<>()));
+            case SET_OF -> immutableSet();
             case HASH_MAP -> map(new HashMap<>());
             case LINKED_MAP -> map(new LinkedHashMap<>());
-            case MAP_OF -> Map.copyOf(map(new HashMap<>()));
+            case MAP_OF -> immutableMap();
             case RECORD -> record();
             case LAMBDA -> lambda();
             case SERIALIZED -> {
@@ -236,6 +236,24 @@ final class ValueReader {
         List<Object> elements = collection(new ArrayList<>());
         // List.of refuses nulls; Stream.toList gives the same class and keeps them.
         return elements.contains(null) ? elements.stream().toList() : List.copyOf(elements);
+    }
+
+    /** Set.of holds no null: an encoder never writes one there, so one is hostile input, refused. */
+    private Set<Object> immutableSet() throws IOException, ClassNotFoundException {
+        List<Object> elements = collection(new ArrayList<>());
+        if (elements.contains(null)) {
+            throw refuse("an immutable set (Set.of) holding null");
+        }
+        return Set.copyOf(elements);
+    }
+
+    /** Map.of holds no null key or value: one is hostile input, refused. */
+    private Map<Object, Object> immutableMap() throws IOException, ClassNotFoundException {
+        Map<Object, Object> entries = map(new HashMap<>());
+        if (entries.containsKey(null) || entries.containsValue(null)) {
+            throw refuse("an immutable map (Map.of) holding a null key or value");
+        }
+        return Map.copyOf(entries);
     }
 
     private <M extends Map<Object, Object>> M map(M into) throws IOException, ClassNotFoundException {
