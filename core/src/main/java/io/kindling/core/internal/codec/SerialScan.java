@@ -44,6 +44,8 @@ final class SerialScan implements ObjectStreamConstants {
         byte flags;
         final List<Field> fields = new ArrayList<>();
         Desc superDesc;
+        /** Still being read: a reference to it now (as its own superclass, say) would make a cycle. */
+        boolean reading = true;
 
         Desc(String name) {
             this.name = name;
@@ -176,6 +178,10 @@ final class SerialScan implements ObjectStreamConstants {
                 if (handle.desc == null) {
                     throw refuse("class descriptor reference to a non-descriptor");
                 }
+                if (handle.desc.reading) {
+                    // Java's own streams never do this; scanning on would loop over the cycle for ever
+                    throw refuse("class descriptor " + handle.desc.name + " refers to itself before it ends");
+                }
                 return handle.desc;
             }
             case TC_CLASSDESC: {
@@ -196,6 +202,7 @@ final class SerialScan implements ObjectStreamConstants {
                 }
                 annotation();
                 desc.superDesc = classDesc();
+                desc.reading = false;
                 return desc;
             }
             case TC_PROXYCLASSDESC:
