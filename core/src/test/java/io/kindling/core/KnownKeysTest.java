@@ -34,6 +34,7 @@ class KnownKeysTest {
         assertTrue(KindlingConfig.isKnownKey("kindling.strategy.dns.query"));
         assertTrue(KindlingConfig.isKnownKey("kindling.pool.render.max"));
         assertTrue(KindlingConfig.isKnownKey("kindling.transport.tls.certificate"));
+        assertTrue(KindlingConfig.isKnownKey("kindling.scaling-policy.nightly.windows"), "a scaling policy's own");
     }
 
     @Test
