@@ -28,7 +28,7 @@ final class CoreKeys {
     static final List<String> PLUGIN_NAMESPACES = List.of("kindling.strategy.", "kindling.pool.",
             "kindling.backend.", "kindling.extension.", "kindling.runner.", "kindling.region",
             "kindling.primary.region", "kindling.epmd.", "kindling.transport.", "kindling.codec.",
-            "kindling.scaling-policy.");
+            "kindling.scaling.policy.");
 
     /** Core's own codec's keys, inside the codec namespace, which are checked all the same. */
     static final String CORE_CODEC = "kindling.codec.java.";
