@@ -69,7 +69,10 @@ final class Resolver {
                         for (int i = 1; i < words.length; i++) {
                             if (words[i].startsWith("ndots:")) {
                                 try {
-                                    ndots = Math.min(15, Integer.parseInt(words[i].substring(6)));
+                                    int value = Integer.parseInt(words[i].substring(6));
+                                    if (value >= 0) { // a negative count is ignored, as musl does
+                                        ndots = Math.min(15, value);
+                                    }
                                 } catch (NumberFormatException e) {
                                     // ignored, as the C resolver does
                                 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
  * Fuzzes both ends of the EPMD protocol over real loopback sockets. {@link #portMapperRequests}: any bytes a client
  * sends to Kindling's port mapper end with the mapper closing that connection within 5 s (or, for a valid
  * registration, keeping it), no exception escaping its threads, and the mapper still answering {@code NAMES_REQ}.
+ * A node stays registered meanwhile, so that a {@code KILL_REQ} is refused, as by {@code epmd}.
  * {@link #clientReplies}: any reply to Kindling's client (to {@code NAMES_REQ}, {@code PORT_PLEASE2_REQ} or
  * {@code ALIVE2_REQ}, chosen by the input's first byte) ends in an answer or an {@link EpmdException}, within the
  * client's timeout. Seeds: the exchanges recorded from a real {@code epmd} ({@code ../shared/reference/
@@ -32,6 +33,8 @@ class EpmdWireFuzzTest {
     private static final List<Throwable> ESCAPED = new CopyOnWriteArrayList<>();
     private static Thread.UncaughtExceptionHandler previous;
     private static PortMapper mapper;
+    /** Held for the whole run: with a node registered, a KILL_REQ is answered NO (as epmd), not obeyed. */
+    private static EpmdRegistration holder;
     private static ServerSocket fakeMapper;
     private static volatile byte[] reply = new byte[0];
     private static Thread fakeMapperThread;
@@ -41,6 +44,7 @@ class EpmdWireFuzzTest {
         previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> ESCAPED.add(e));
         mapper = PortMapper.start(InetAddress.getLoopbackAddress(), 0);
+        holder = new EpmdClient("127.0.0.1", mapper.port(), BOUND).register("fuzz-holder", 4370, 77, new byte[0]);
         fakeMapper = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         fakeMapperThread = Thread.ofPlatform().daemon().name("fake-epmd").start(() -> {
             while (!fakeMapper.isClosed()) {
@@ -61,6 +65,7 @@ class EpmdWireFuzzTest {
     @AfterAll
     static void stop() throws Exception {
         try {
+            holder.close();
             mapper.close();
             fakeMapper.close();
             fakeMapperThread.join(BOUND);
