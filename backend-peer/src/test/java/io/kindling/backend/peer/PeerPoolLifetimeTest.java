@@ -71,6 +71,23 @@ class PeerPoolLifetimeTest {
     }
 
     @Test
+    void theReleaseReachesARunnerWhoseCodecAllowsOnlyTheApplicationsPackage(@TempDir Path dir) throws Exception {
+        // The runner takes on the parent's narrow allow-packages; the pool's own release task must still decode there
+        // (a lambda of core's would be refused). A long idle time: only the release can delete the file here.
+        KindlingNode narrow = closer.add(KindlingNode.builder().name("peer-narrow@127.0.0.1")
+                .cookie("peer-lifetime-test").set("kindling.codec.java.allow-packages", "io.kindling.backend.peer")
+                .start());
+        String where = dir.toString();
+        Pool pool = closer.add(Pool.builder(narrow).name("narrow").backend("peer").max(1)
+                .bootTimeout(Duration.ofSeconds(30)).idleShutdownAfter(Duration.ofMinutes(5)).start());
+        Tracked<String> handle = pool.call(() -> tempFile(where), WAIT);
+        Path file = Path.of(handle.value());
+        assertTrue(Files.exists(file));
+        handle.release();
+        Await.until("the runner deleted the file", WAIT, () -> !Files.exists(file));
+    }
+
+    @Test
     void resizingWhileCallsRunLosesNone() throws Exception {
         Pool pool = closer.add(Pool.builder(parent).name("resizing").backend("peer").max(3).maxConcurrency(1)
                 .bootTimeout(Duration.ofSeconds(30)).idleShutdownAfter(Duration.ofMinutes(5)).start());
