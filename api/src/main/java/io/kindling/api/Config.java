@@ -240,8 +240,9 @@ public interface Config {
         }
         List<String> items = new ArrayList<>();
         for (String item : value.get().split(",")) {
-            if (!item.isBlank()) {
-                items.add(item.trim());
+            String stripped = item.strip(); // strip and isBlank agree on what is white space; trim does not
+            if (!stripped.isEmpty()) {
+                items.add(stripped);
             }
         }
         return List.copyOf(items);
