@@ -124,6 +124,24 @@ class PoolScalingTest {
     }
 
     @Test
+    void raisingMaxAgainKeepsTheRunnersALowerMaxRetired() throws Exception {
+        Pool pool = start(Pool.builder(parent).name("regrown").max(3).maxConcurrency(1)
+                .idleShutdownAfter(Duration.ofSeconds(60)));
+        List<CompletableFuture<String>> calls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            calls.add(pool.callAsync(() -> Gates.waitAt("regrown")));
+        }
+        Await.until("three busy runners", WAIT, pool::toString, () -> pool.metrics().busy() == 3);
+        pool.resize(0, 1);
+        pool.resize(0, 3);
+        Gates.gate("regrown").countDown();
+        for (CompletableFuture<String> call : calls) {
+            call.get(20, TimeUnit.SECONDS);
+        }
+        assertEquals(3, pool.runners().size(), "none of them was stopped as over max");
+    }
+
+    @Test
     void aPolicyReadingAnApplicationSignalPrewarmsRunners() throws Exception {
         AtomicInteger wanted = new AtomicInteger();
         Pool pool = start(Pool.builder(parent).name("signalled").max(4).idleShutdownAfter(Duration.ofMillis(200))

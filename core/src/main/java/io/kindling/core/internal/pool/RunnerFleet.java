@@ -231,13 +231,14 @@ public final class RunnerFleet {
             }
             min = newMin;
             max = newMax;
-            List<RunnerSlot> byLoad = runners.values().stream().filter(slot -> !slot.retiring)
-                    .sorted(Comparator.comparingInt(slot -> slot.active)).toList();
-            long retiring = runners.values().stream().filter(slot -> slot.retiring).count();
-            for (int i = 0; i < byLoad.size() - (newMax - retiring) && i < byLoad.size(); i++) {
+            // The busiest newMax runners stay (a runner retiring since an earlier resize may stay again); the least
+            // loaded others retire.
+            List<RunnerSlot> byLoad = runners.values().stream().sorted(Comparator.comparingInt(slot -> slot.active))
+                    .toList();
+            for (int i = 0; i < byLoad.size(); i++) {
                 RunnerSlot slot = byLoad.get(i);
-                slot.retiring = true;
-                if (slot.active == 0) {
+                slot.retiring = i < byLoad.size() - newMax;
+                if (slot.retiring && slot.active == 0) {
                     stopNow.add(slot);
                 }
             }

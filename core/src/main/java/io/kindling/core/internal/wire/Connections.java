@@ -352,6 +352,14 @@ public final class Connections {
         PeerConnection stale = null;
         synchronized (slot) {
             slot.attemptEnded(dialed);
+            if (!connection.isOpen()) {
+                // It closed between its start and here (its first frames broke the protocol, say): its close found
+                // no slot to clear, so it must not become the peer's connection, nor be announced up with no down.
+                slot.failIfAbandoned(new NodeUnreachableException(connection.peer, "The connection to node "
+                        + connection.peer + " closed as it opened", null));
+                releaseIfIdle(connection.peer, slot);
+                return;
+            }
             PeerConnection old = slot.active();
             if (old == null) {
                 slot.activate(connection);
@@ -439,6 +447,8 @@ public final class Connections {
                 events.emit(new NodeEvent.NodeDown(connection.peer, reason));
             }
         }
+        // Nothing left in the slot: forget the peer, or every name that ever connected would stay in the map.
+        releaseIfIdle(connection.peer, slot);
     }
 
     private void heartbeat(long intervalNanos, long timeoutNanos) {
