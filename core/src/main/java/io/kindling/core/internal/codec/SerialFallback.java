@@ -45,6 +45,12 @@ final class SerialFallback {
                 throw new InvalidObjectException("Refused to decode: " + limits.refusal);
             }
             throw e;
+        } catch (RuntimeException e) {
+            // A class's own readObject met fields it cannot take (BigInteger with no magnitude, say): malformed input
+            InvalidObjectException refused = new InvalidObjectException("Refused to decode: a serialized value its "
+                    + "class could not read back (" + e + ")");
+            refused.initCause(e);
+            throw refused;
         }
     }
 
