@@ -337,6 +337,12 @@ final class ValueReader {
         } catch (IllegalArgumentException | ClassCastException e) {
             throw new ClassNotFoundException("No lambda " + header.implMethod() + header.implSignature() + " in "
                     + header.capturing().getName() + " here (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            // the class's $deserializeLambda$ met captured values that do not fit (too few, a null for an int)
+            InvalidObjectException refused = refuse("a lambda " + header.implMethod() + " whose " + count
+                    + " captured values do not fit it (" + e + ")");
+            refused.initCause(e);
+            throw refused;
         }
     }
 }
