@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.kindling.testsupport.EscapedExceptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +14,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -30,8 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 class EpmdWireFuzzTest {
 
     private static final Duration BOUND = Duration.ofSeconds(5);
-    private static final List<Throwable> ESCAPED = new CopyOnWriteArrayList<>();
-    private static Thread.UncaughtExceptionHandler previous;
+    private static EscapedExceptions escaped;
     private static PortMapper mapper;
     /** Held for the whole run: with a node registered, a KILL_REQ is answered NO (as epmd), not obeyed. */
     private static EpmdRegistration holder;
@@ -41,8 +40,7 @@ class EpmdWireFuzzTest {
 
     @BeforeAll
     static void start() throws IOException {
-        previous = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> ESCAPED.add(e));
+        escaped = EscapedExceptions.capture();
         mapper = PortMapper.start(InetAddress.getLoopbackAddress(), 0);
         holder = new EpmdClient("127.0.0.1", mapper.port(), BOUND).register("fuzz-holder", 4370, 77, new byte[0]);
         fakeMapper = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -70,7 +68,7 @@ class EpmdWireFuzzTest {
             fakeMapper.close();
             fakeMapperThread.join(BOUND);
         } finally {
-            Thread.setDefaultUncaughtExceptionHandler(previous);
+            escaped.close();
         }
     }
 
@@ -98,7 +96,7 @@ class EpmdWireFuzzTest {
                 // closed with a reset: closed
             }
         }
-        assertTrue(ESCAPED.isEmpty(), "escaped the mapper's threads: " + ESCAPED);
+        assertTrue(escaped.escaped().isEmpty(), "escaped the mapper's threads: " + escaped.escaped());
         assertTrue(new EpmdClient("127.0.0.1", mapper.port(), BOUND).names() != null, "the mapper still answers");
     }
 
@@ -121,6 +119,6 @@ class EpmdWireFuzzTest {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(millis < BOUND.toMillis(), "the client took " + millis + " ms over a reply that was all there");
-        assertEquals(List.of(), ESCAPED);
+        assertEquals(List.of(), escaped.escaped());
     }
 }

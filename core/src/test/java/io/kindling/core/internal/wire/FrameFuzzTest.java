@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.kindling.api.RemoteCallable;
 import io.kindling.core.KindlingNode;
+import io.kindling.testsupport.EscapedExceptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.BeforeAll;
 class FrameFuzzTest {
 
     private static final String COOKIE = "frame-fuzz-cookie-8Rk2Xp5Nd1Qw7Ty4";
-    private static final List<Throwable> ESCAPED = new CopyOnWriteArrayList<>();
     private static final List<String> UNEXPECTED = new CopyOnWriteArrayList<>();
     private static final Logger WIRE = Logger.getLogger("io.kindling.core.internal.wire");
     private static final Handler SEVERE = new Handler() {
@@ -52,13 +52,12 @@ class FrameFuzzTest {
         public void close() {
         }
     };
-    private static Thread.UncaughtExceptionHandler previous;
+    private static EscapedExceptions escaped;
     private static KindlingNode target;
 
     @BeforeAll
     static void start() {
-        previous = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> ESCAPED.add(e));
+        escaped = EscapedExceptions.capture();
         WIRE.addHandler(SEVERE);
         target = KindlingNode.builder().name("frame-fuzz@127.0.0.1").cookie(COOKIE).start();
     }
@@ -69,7 +68,7 @@ class FrameFuzzTest {
             target.close();
         } finally {
             WIRE.removeHandler(SEVERE);
-            Thread.setDefaultUncaughtExceptionHandler(previous);
+            escaped.close();
         }
     }
 
@@ -96,7 +95,7 @@ class FrameFuzzTest {
                 // closed with a reset: closed
             }
         }
-        assertEquals(List.of(), ESCAPED, "escaped the node's threads");
+        assertEquals(List.of(), escaped.escaped(), "escaped the node's threads");
         assertEquals(List.of(), UNEXPECTED, "the node logged an unexpected failure");
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.core.KindlingNode;
+import io.kindling.testsupport.EscapedExceptions;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,15 +26,13 @@ import org.junit.jupiter.api.Test;
 class HostileInputTest {
 
     private static final String COOKIE = "hostile-cookie";
-    private final List<Throwable> escaped = new CopyOnWriteArrayList<>();
-    private Thread.UncaughtExceptionHandler previous;
+    private EscapedExceptions escaped;
     private KindlingNode target;
     private KindlingNode good;
 
     @BeforeEach
     void start() {
-        previous = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler((t, e) -> escaped.add(e));
+        escaped = EscapedExceptions.capture();
         target = KindlingNode.builder().name("target@127.0.0.1").cookie(COOKIE)
                 .set("kindling.handshake.timeout", "1s").start();
         good = KindlingNode.builder().name("good@127.0.0.1").cookie(COOKIE).start();
@@ -46,9 +44,9 @@ class HostileInputTest {
             good.close();
             target.close();
         } finally {
-            Thread.setDefaultUncaughtExceptionHandler(previous);
+            escaped.close();
         }
-        assertTrue(escaped.isEmpty(), "exceptions escaped: " + escaped);
+        assertTrue(escaped.escaped().isEmpty(), "exceptions escaped: " + escaped.escaped());
     }
 
     @Test
