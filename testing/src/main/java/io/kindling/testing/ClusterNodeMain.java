@@ -1,5 +1,6 @@
 package io.kindling.testing;
 
+import io.kindling.api.NodeName;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.cluster.Cluster;
 import io.kindling.core.cluster.ClusterEvent;
@@ -7,9 +8,11 @@ import io.kindling.core.cluster.RefreshResult;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * A Kindling node with a cluster, as a process of its own: for tests of discovery strategies and other multi-JVM
@@ -18,6 +21,16 @@ import java.util.Locale;
  * {@code READY <port>}, then one line per cluster event ({@code UP <node>},
  * {@code DOWN <node> <reason>}, {@code REFRESHED <outcome>}), and exits when its standard input ends, so it never
  * outlives the JVM that started it.
+ *
+ * <p>It answers commands on standard input, one line each, with one line:
+ * <ul>
+ *   <li>{@code call <node> <timeout-ms>}: calls the node for its process id; {@code CALLED <node> <pid> <micros>},
+ *       or {@code CALL_FAILED <node> <exception's simple class name> <micros> <message>};</li>
+ *   <li>{@code ping <node> <timeout-ms>}: {@code PINGED <node> <micros>} (the round trip), or
+ *       {@code PING_FAILED <node> <exception's simple class name> <micros> <message>};</li>
+ *   <li>{@code peers}: {@code PEERS <node>,<node>,…} (the nodes connected now, sorted).</li>
+ * </ul>
+ * Anything else gets {@code ERROR unknown command <line>}.
  */
 public final class ClusterNodeMain {
 
@@ -73,10 +86,47 @@ public final class ClusterNodeMain {
 
     private static void awaitEndOfInput(KindlingNode node) throws java.io.IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        while (in.readLine() != null) {
-            // nothing to read; the end of input means the test JVM is gone
+        String line;
+        while ((line = in.readLine()) != null) { // the end of input means the test JVM is gone
+            String command = line.strip();
+            // each command on a thread of its own, so that a slow call does not hold the next command
+            Thread.ofVirtual().start(() -> answer(node, command));
         }
         node.close();
         System.exit(0);
+    }
+
+    private static void answer(KindlingNode node, String command) {
+        String[] words = command.split("\\s+");
+        String reply;
+        if (words.length == 3 && (words[0].equals("call") || words[0].equals("ping"))) {
+            NodeName peer = NodeName.parse(words[1]);
+            Duration timeout = Duration.ofMillis(Long.parseLong(words[2]));
+            long start = System.nanoTime();
+            try {
+                if (words[0].equals("call")) {
+                    long pid = node.call(peer, () -> ProcessHandle.current().pid(), timeout);
+                    reply = "CALLED " + peer + " " + pid + " " + micros(start);
+                } else {
+                    reply = "PINGED " + peer + " " + node.ping(peer, timeout).toNanos() / 1000;
+                }
+            } catch (RuntimeException e) {
+                reply = (words[0].equals("call") ? "CALL_FAILED " : "PING_FAILED ") + peer + " "
+                        + e.getClass().getSimpleName() + " " + micros(start) + " " + e.getMessage();
+            }
+        } else if (command.equals("peers")) {
+            reply = "PEERS " + node.connectedNodes().stream().map(NodeName::toString).sorted()
+                    .collect(Collectors.joining(","));
+        } else {
+            reply = "ERROR unknown command " + command;
+        }
+        synchronized (System.out) {
+            System.out.println(reply);
+            System.out.flush();
+        }
+    }
+
+    private static long micros(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1000;
     }
 }
