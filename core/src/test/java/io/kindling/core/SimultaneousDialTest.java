@@ -3,9 +3,16 @@ package io.kindling.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kindling.api.NodeAddress;
 import io.kindling.api.NodeEvent;
+import io.kindling.api.NodeName;
 import io.kindling.testsupport.Await;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -58,6 +65,44 @@ class SimultaneousDialTest {
                         + tail(eventsB) + "\na:\n" + a.describeConnections() + "b:\n" + b.describeConnections(),
                         () -> count(eventsA, NodeEvent.NodeDown.class) == expectedUps
                                 && count(eventsB, NodeEvent.NodeDown.class) == expectedUps);
+            }
+        }
+    }
+
+    /**
+     * A dial stuck in the network (its SYNs dropped, as across a partition that has just healed) does not make the
+     * peer's own dial, which got through, wait for it: the node that dials the smaller name used to answer the
+     * peer's handshake "simultaneous, mine wins" and leave it waiting until its timeout for a dial that never came.
+     * Here {@code a}'s dial goes to a listener whose backlog is full, which drops SYNs on loopback as a partition does.
+     */
+    @Test
+    void aDialStuckInTheNetworkGivesWayToThePeersDial() throws Exception {
+        List<Socket> filling = new ArrayList<>();
+        try (ServerSocket blackHole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                KindlingNode a = KindlingNode.builder().name("a@127.0.0.1").cookie("sim").start();
+                KindlingNode b = KindlingNode.builder().name("b@127.0.0.1").cookie("sim").start()) {
+            boolean full = false;
+            for (int i = 0; i < 64 && !full; i++) {
+                Socket socket = new Socket();
+                filling.add(socket);
+                try {
+                    socket.connect(blackHole.getLocalSocketAddress(), 300);
+                } catch (SocketTimeoutException e) {
+                    full = true; // its SYN went unanswered: so will the node's
+                }
+            }
+            assertTrue(full, "a listener that never accepts fills its backlog");
+            NodeAddress unanswered = NodeAddress.parse("b@127.0.0.1:" + blackHole.getLocalPort());
+            CompletableFuture<NodeName> stuck = CompletableFuture.supplyAsync(
+                    () -> a.connect(unanswered, Duration.ofSeconds(20)), VIRTUAL);
+            Await.until("a dials b", Duration.ofSeconds(5), () -> !a.settled(b.name()));
+            // b's dial gets through: a takes it (before, a answered "simultaneous" and b waited 20 s, then failed)
+            assertEquals(a.name(), b.connect(a.address(), Duration.ofSeconds(20)));
+            assertEquals(b.name(), stuck.get(5, TimeUnit.SECONDS), "a's own connect is answered by b's dial");
+            assertEquals(7, a.call(b.name(), () -> 7, Duration.ofSeconds(5)));
+        } finally {
+            for (Socket socket : filling) {
+                socket.close();
             }
         }
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A Kindling node with a cluster in a JVM of its own on one of the {@link NetworkHosts}: {@code node@<address>},
@@ -45,10 +46,19 @@ final class HostNode {
      */
     static HostNode start(NetworkHosts hosts, Host host, String cookie, List<String> settings)
             throws InterruptedException {
+        return start(hosts, host, cookie, settings, ClusterNodeMain.class);
+    }
+
+    /**
+     * Starts a node on a host with another main class, {@link ClusterNodeMain} with commands of its own, and waits
+     * until it listens.
+     */
+    static HostNode start(NetworkHosts hosts, Host host, String cookie, List<String> settings, Class<?> mainClass)
+            throws InterruptedException {
         List<String> arguments = new ArrayList<>(List.of("kindling.node.name=" + nameOn(host),
                 "kindling.node.port=" + PORT, "kindling.cookie=" + cookie));
         arguments.addAll(settings);
-        ChildProcess process = hosts.java(host, "node on " + host, ClusterNodeMain.class, arguments);
+        ChildProcess process = hosts.java(host, "node on " + host, mainClass, arguments);
         process.awaitLine(START, line -> line.startsWith("READY"));
         return new HostNode(host, process);
     }
@@ -72,6 +82,37 @@ final class HostNode {
         return process.send("call " + other.name + " " + timeout.toMillis(), timeout.plusSeconds(30),
                 line -> line.startsWith("CALLED " + other.name + " ") || line.startsWith("CALL_FAILED " + other.name
                         + " "));
+    }
+
+    /**
+     * Starts a call to another node whose task sleeps there first, and returns at once: a call in flight.
+     *
+     * @return completes with the reply, as {@link #call}'s
+     */
+    CompletableFuture<String> callInFlight(HostNode other, Duration timeout, Duration sleep) {
+        return sendLater("call " + other.name + " " + timeout.toMillis() + " " + sleep.toMillis(),
+                timeout.plusSeconds(30), "CALLED " + other.name + " ", "CALL_FAILED " + other.name + " ");
+    }
+
+    /**
+     * Sends a command and waits for its reply, on a thread of its own: for a command whose reply comes later.
+     *
+     * @param command the line
+     * @param timeout how long the reply may take
+     * @param replyPrefixes how the reply starts
+     * @return completes with the reply
+     */
+    CompletableFuture<String> sendLater(String command, Duration timeout, String... replyPrefixes) {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                reply.complete(process.send(command, timeout, line -> java.util.Arrays.stream(replyPrefixes)
+                        .anyMatch(line::startsWith)));
+            } catch (Throwable e) {
+                reply.completeExceptionally(e);
+            }
+        });
+        return reply;
     }
 
     /** Pings another node: {@code PINGED <node> <micros>} or {@code PING_FAILED …}. */

@@ -210,8 +210,10 @@ public final class ChildProcess implements AutoCloseable {
     public String send(String line, Duration timeout, Predicate<String> reply)
             throws IOException, InterruptedException {
         int from = lines.size();
-        input.write(line + "\n");
-        input.flush();
+        synchronized (input) { // lines sent from several threads stay whole
+            input.write(line + "\n");
+            input.flush();
+        }
         return awaitLineAfter(from, timeout, reply);
     }
 

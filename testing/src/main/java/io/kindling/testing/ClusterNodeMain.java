@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -24,8 +25,9 @@ import java.util.stream.Collectors;
  *
  * <p>It answers commands on standard input, one line each, with one line:
  * <ul>
- *   <li>{@code call <node> <timeout-ms>}: calls the node for its process id; {@code CALLED <node> <pid> <micros>},
- *       or {@code CALL_FAILED <node> <exception's simple class name> <micros> <message>};</li>
+ *   <li>{@code call <node> <timeout-ms> [<sleep-ms>]}: calls the node for its process id, the task sleeping there
+ *       first if asked; {@code CALLED <node> <pid> <micros>}, or
+ *       {@code CALL_FAILED <node> <exception's simple class name> <micros> <message>};</li>
  *   <li>{@code ping <node> <timeout-ms>}: {@code PINGED <node> <micros>} (the round trip), or
  *       {@code PING_FAILED <node> <exception's simple class name> <micros> <message>};</li>
  *   <li>{@code peers}: {@code PEERS <node>,<node>,…} (the nodes connected now, sorted).</li>
@@ -59,6 +61,19 @@ public final class ClusterNodeMain {
      * @throws Exception if the node cannot start
      */
     public static void main(String[] args) throws Exception {
+        run(args, (node, command) -> null);
+    }
+
+    /**
+     * Runs the node until standard input ends, answering more commands than {@link #main}'s: a test's own main
+     * (calls through a library of its own, say) adds its commands and keeps the events and the others.
+     *
+     * @param args {@code key=value} settings
+     * @param moreCommands answers a command line with its one reply line, or null when it does not know the
+     *     command; it runs on a virtual thread of its own per command, once the node has started
+     * @throws Exception if the node cannot start
+     */
+    public static void run(String[] args, BiFunction<KindlingNode, String, String> moreCommands) throws Exception {
         KindlingNode.Builder builder = KindlingNode.builder();
         for (String arg : args) {
             int eq = arg.indexOf('=');
@@ -68,7 +83,7 @@ public final class ClusterNodeMain {
         System.out.println("READY " + node.address().port());
         System.out.flush();
         if (node.config().get("kindling.cluster.strategy").filter(name -> !name.isBlank()).isEmpty()) {
-            awaitEndOfInput(node); // no strategy: a plain node, for tests of transports and handshakes
+            awaitEndOfInput(node, moreCommands); // no strategy: a plain node, for tests of transports and handshakes
             return;
         }
         Cluster.builder(node).listener(event -> {
@@ -81,31 +96,38 @@ public final class ClusterNodeMain {
             System.out.println(line);
             System.out.flush();
         }).start();
-        awaitEndOfInput(node);
+        awaitEndOfInput(node, moreCommands);
     }
 
-    private static void awaitEndOfInput(KindlingNode node) throws java.io.IOException {
+    private static void awaitEndOfInput(KindlingNode node, BiFunction<KindlingNode, String, String> moreCommands)
+            throws java.io.IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) { // the end of input means the test JVM is gone
             String command = line.strip();
             // each command on a thread of its own, so that a slow call does not hold the next command
-            Thread.ofVirtual().start(() -> answer(node, command));
+            Thread.ofVirtual().start(() -> answer(node, command, moreCommands));
         }
         node.close();
         System.exit(0);
     }
 
-    private static void answer(KindlingNode node, String command) {
+    private static void answer(KindlingNode node, String command,
+            BiFunction<KindlingNode, String, String> moreCommands) {
         String[] words = command.split("\\s+");
         String reply;
-        if (words.length == 3 && (words[0].equals("call") || words[0].equals("ping"))) {
+        if ((words.length == 3 || words.length == 4 && words[0].equals("call"))
+                && (words[0].equals("call") || words[0].equals("ping"))) {
             NodeName peer = NodeName.parse(words[1]);
             Duration timeout = Duration.ofMillis(Long.parseLong(words[2]));
             long start = System.nanoTime();
             try {
                 if (words[0].equals("call")) {
-                    long pid = node.call(peer, () -> ProcessHandle.current().pid(), timeout);
+                    long sleepMillis = words.length == 4 ? Long.parseLong(words[3]) : 0;
+                    long pid = node.call(peer, () -> {
+                        Thread.sleep(sleepMillis);
+                        return ProcessHandle.current().pid();
+                    }, timeout);
                     reply = "CALLED " + peer + " " + pid + " " + micros(start);
                 } else {
                     reply = "PINGED " + peer + " " + node.ping(peer, timeout).toNanos() / 1000;
@@ -118,7 +140,8 @@ public final class ClusterNodeMain {
             reply = "PEERS " + node.connectedNodes().stream().map(NodeName::toString).sorted()
                     .collect(Collectors.joining(","));
         } else {
-            reply = "ERROR unknown command " + command;
+            String more = moreCommands.apply(node, command);
+            reply = more != null ? more : "ERROR unknown command " + command;
         }
         synchronized (System.out) {
             System.out.println(reply);

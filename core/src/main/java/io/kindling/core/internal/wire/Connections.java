@@ -215,6 +215,9 @@ public final class Connections {
         try {
             try {
                 raw = transport.connect(target.toSocketAddress(), timeout);
+                synchronized (slot) {
+                    slot.dialReachedPeer = true;
+                }
             } catch (IOException e) {
                 throw new NodeUnreachableException(target.name(), "Cannot connect to node " + target.name()
                         + " at " + target.host() + ":" + target.port() + ": " + Authenticator.describe(e), e);
@@ -225,7 +228,7 @@ public final class Connections {
             // The peer is dialing us and its dial wins: its HELLO completes the pending connect. If it never
             // arrives, the waiting caller's connect timeout ends the wait.
             synchronized (slot) {
-                slot.dialing = false;
+                slot.dialEnded();
             }
             return;
         } catch (RuntimeException e) {
@@ -236,7 +239,7 @@ public final class Connections {
                 LOG.log(Level.DEBUG, "Dialing " + target + " failed: " + e.getMessage());
             }
             synchronized (slot) {
-                slot.dialing = false;
+                slot.dialEnded();
                 slot.failIfAbandoned(e);
             }
             releaseIfIdle(target.name(), slot);

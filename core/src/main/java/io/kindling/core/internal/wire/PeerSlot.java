@@ -11,6 +11,12 @@ final class PeerSlot {
     PeerConnection active;
     CompletableFuture<PeerConnection> pending;
     boolean dialing;
+    /**
+     * Our dial reached the peer (its TCP connection is open) and is in the handshake. Until then a dial may be stuck
+     * in the network (its SYNs lost to a partition that has just healed), so the peer's own dial, which got through,
+     * is taken instead of being told to wait for ours.
+     */
+    boolean dialReachedPeer;
     int incoming;
     /** Set when the slot was dropped from the node's map; whoever finds it so looks the peer up again. */
     boolean removed;
@@ -19,9 +25,12 @@ final class PeerSlot {
         return active != null && active.isOpen() ? active : null;
     }
 
-    /** A HELLO arrived from the peer: answer OK, or SIMULTANEOUS when our own dial wins the tie. */
+    /**
+     * A HELLO arrived from the peer: answer OK, or SIMULTANEOUS when our own dial, in its handshake too, wins the
+     * tie. Should our dial get through later, the two connections are settled when the second registers.
+     */
     int onIncoming(NodeName self, NodeName peerName) {
-        if (dialing && self.compareTo(peerName) < 0) {
+        if (dialing && dialReachedPeer && self.compareTo(peerName) < 0) {
             return Handshake.STATUS_SIMULTANEOUS;
         }
         incoming++;
@@ -34,10 +43,16 @@ final class PeerSlot {
     /** A dial ({@code dialed}) or an incoming handshake of this peer finished. */
     void attemptEnded(boolean dialed) {
         if (dialed) {
-            dialing = false;
+            dialEnded();
         } else {
             incoming--;
         }
+    }
+
+    /** Our dial ended, whichever way. */
+    void dialEnded() {
+        dialing = false;
+        dialReachedPeer = false;
     }
 
     void activate(PeerConnection connection) {
