@@ -7,6 +7,7 @@ import io.kindling.api.NodeSelector;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.Selection;
 import io.kindling.core.cluster.Cluster;
+import io.kindling.core.cluster.ClusterEvent;
 import io.kindling.core.cluster.PrunePolicy;
 import io.kindling.core.cluster.RefreshResult;
 import io.kindling.core.pool.PlacedChild;
@@ -20,6 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -51,6 +55,21 @@ final class ReadmeSnippets {
                 .start();
         cluster.awaitPeers(2, Duration.ofSeconds(30));        // join before serving
         RefreshResult now = cluster.refresh();                // Success | StrategyFailure | PartialFailure
+    }
+
+    static void quorum(Node node) {
+        int clusterSize = 5;                                          // the whole cluster, this node included
+        Set<NodeName> reachable = ConcurrentHashMap.newKeySet();
+        AtomicBoolean inMajority = new AtomicBoolean();
+        Cluster.builder(node).strategy("dns").listener(event -> {
+            switch (event) {
+                case ClusterEvent.NodeUp up -> reachable.add(up.node());
+                case ClusterEvent.NodeDown down -> reachable.remove(down.node());
+                default -> { }
+            }
+            inMajority.set(reachable.size() + 1 > clusterSize / 2);   // this node counts too
+        }).start();
+        // before each write: if (!inMajority.get()) refuse it, saying this node is on the minority side of a partition
     }
 
     static void selections(Node node) {
