@@ -1,44 +1,29 @@
 package io.kindling.backend.peer;
 
-import io.kindling.api.NodeName;
 import io.kindling.api.spi.Backend;
 import io.kindling.api.spi.RunnerHandle;
 import io.kindling.api.spi.RunnerProtocol;
 import io.kindling.api.spi.RunnerSpec;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /** Runners as child JVMs, started at core's {@link io.kindling.api.spi.RunnerEntryPoint}. */
 final class PeerBackend implements Backend {
 
     private static final System.Logger LOG = System.getLogger(PeerBackend.class.getName());
-    /** The module options a runner takes over from this JVM. */
-    private static final List<String> MODULE_OPTIONS = List.of("--patch-module", "--add-reads", "--add-exports",
-            "--add-opens", "--add-modules");
-
     private final PeerBackendOptions options;
-    private final Set<Child> children = ConcurrentHashMap.newKeySet();
+    private final Set<RunnerProcess> children = ConcurrentHashMap.newKeySet();
     /** Caches being trained by a runner of this JVM: one trainer per cache. */
     private static final Set<Path> TRAINING = ConcurrentHashMap.newKeySet();
 
@@ -58,7 +43,7 @@ final class PeerBackend implements Backend {
         builder.environment().clear(); // nothing inherited: only what the pool lists
         builder.environment().putAll(spec.env());
         Process process = builder.start();
-        Child child = new Child(spec.runnerName(), process);
+        RunnerProcess child = new RunnerProcess(spec.runnerName(), process, "PeerRunner", options.outputLines());
         children.add(child);
         process.onExit().thenRun(() -> {
             children.remove(child);
@@ -66,15 +51,7 @@ final class PeerBackend implements Backend {
                 installTrained(startup);
             }
         });
-        String settings = RunnerProtocol.encode(spec, OptionalLong.of(ProcessHandle.current().pid()));
-        try {
-            child.stdin.write(settings.getBytes(StandardCharsets.UTF_8));
-            child.stdin.flush();
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw new IOException("Runner " + spec.runnerName() + " exited before it read its spec: "
-                    + child.recentOutput(), e);
-        }
+        child.send(RunnerProtocol.encode(spec, OptionalLong.of(ProcessHandle.current().pid())));
         return child;
     }
 
@@ -155,50 +132,9 @@ final class PeerBackend implements Backend {
         return all;
     }
 
-    /** The child's command: this JVM's module options and paths, then core's runner entry point. */
+    /** The child's command: this JVM's java (or the configured one), module options and paths. */
     List<String> command(Startup startup) {
-        List<String> command = new ArrayList<>();
-        command.add(options.java().toString());
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:-UsePerfData");
-        command.addAll(startup.options());
-        command.add(RunnerOutput.FORMAT_OPTION); // the runner's log lines come back at their level
-        command.addAll(options.jvmOptions());
-        String modulePath = System.getProperty("jdk.module.path", "");
-        String classPath = System.getProperty("java.class.path", "");
-        Module runnerModule = runnerMain.getModule();
-        boolean modular = runnerModule.isNamed() && runnerModule.getLayer() == ModuleLayer.boot()
-                && !modulePath.isBlank();
-        if (modular) {
-            command.add("--module-path");
-            command.add(modulePath);
-            String upgrade = System.getProperty("jdk.module.upgrade.path", "");
-            if (!upgrade.isBlank()) {
-                command.add("--upgrade-module-path");
-                command.add(upgrade);
-            }
-            // The module options this JVM was started with: patched modules (a test's classes), reads, exports,
-            // opens. The JVM hides them from the system properties; the runtime bean still lists them.
-            for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                if (MODULE_OPTIONS.stream().anyMatch(option -> argument.startsWith(option + "="))) {
-                    command.add(argument);
-                }
-            }
-            command.add("--add-modules");
-            command.add("ALL-MODULE-PATH");
-            if (!classPath.isBlank()) {
-                command.add("-cp");
-                command.add(classPath);
-            }
-            command.add("-m");
-            command.add(runnerModule.getName() + "/" + runnerMain.getName());
-        } else {
-            command.add("-cp");
-            command.add(classPath);
-            command.add(runnerMain.getName());
-        }
-        return command;
+        return RunnerCommand.local(options.java().toString(), startup.options(), options.jvmOptions(), runnerMain);
     }
 
     /**
@@ -267,116 +203,4 @@ final class PeerBackend implements Backend {
             stamps.append("?;");
         }
     }
-
-    /** A runner process. */
-    private final class Child implements RunnerHandle {
-        private final NodeName name;
-        private final Process process;
-        private final OutputStream stdin;
-        private final ArrayDeque<String> recent = new ArrayDeque<>();
-        private final CompletableFuture<Exit> exit;
-        private volatile String phase;
-        private volatile String failure;
-        private final long startedNanos = System.nanoTime();
-        private final Map<String, Duration> phaseTimes = java.util.Collections.synchronizedMap(
-                new java.util.LinkedHashMap<>());
-
-        Child(NodeName name, Process process) {
-            this.name = name;
-            this.process = process;
-            this.stdin = process.getOutputStream();
-            Thread pump = Thread.ofVirtual().name("kindling-peer-output-" + name.name()).start(this::pump);
-            this.exit = process.onExit().thenApply(p -> {
-                try {
-                    pump.join(Duration.ofSeconds(2)); // the last lines, for the reason
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                int code = p.exitValue();
-                String reason = "exited with code " + code + (code > 128 ? " (signal " + (code - 128) + ")" : "")
-                        + (failure != null ? ": " + failure : "");
-                return new Exit(OptionalInt.of(code), reason);
-            });
-        }
-
-        private void pump() {
-            RunnerOutput output = new RunnerOutput(name.toString());
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    RunnerProtocol.phaseOf(line).ifPresent(reached -> {
-                        phase = reached;
-                        phaseTimes.putIfAbsent(reached, Duration.ofNanos(System.nanoTime() - startedNanos));
-                    });
-                    RunnerProtocol.failureOf(line).ifPresent(reason -> failure = reason);
-                    synchronized (recent) {
-                        recent.add(line);
-                        if (recent.size() > options.outputLines()) {
-                            recent.removeFirst();
-                        }
-                    }
-                    output.accept(line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }
-
-        @Override
-        public NodeName name() {
-            return name;
-        }
-
-        @Override
-        public Map<String, Duration> bootPhaseTimes() {
-            synchronized (phaseTimes) {
-                return new java.util.LinkedHashMap<>(phaseTimes);
-            }
-        }
-
-        @Override
-        public CompletableFuture<Exit> onExit() {
-            return exit;
-        }
-
-        @Override
-        public void stop(Duration grace) {
-            try {
-                stdin.close(); // the runner's signal to close its node and exit
-            } catch (IOException e) {
-                // already gone
-            }
-            try {
-                if (!grace.isZero() && process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-                process.destroyForcibly();
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    LOG.log(Level.WARNING, "Runner " + name + " (pid " + process.pid() + ") did not die after SIGKILL");
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public List<String> recentOutput() {
-            synchronized (recent) {
-                return List.copyOf(recent);
-            }
-        }
-
-        @Override
-        public Optional<String> bootPhase() {
-            return Optional.ofNullable(phase);
-        }
-
-        @Override
-        public String toString() {
-            return "PeerRunner[" + name + ", pid " + process.pid() + "]";
-        }
-    }
-
 }

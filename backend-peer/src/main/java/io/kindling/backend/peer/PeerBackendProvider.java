@@ -51,7 +51,7 @@ public final class PeerBackendProvider implements BackendProvider {
     }
 
     /** Core's runner entry point, found as a service: no class is named here. */
-    private static Class<?> runnerMain() {
+    static Class<?> runnerMain() {
         return ServiceLoader.load(RunnerEntryPoint.class).findFirst().map(RunnerEntryPoint::mainClass)
                 .or(() -> ServiceLoader.load(RunnerEntryPoint.class, PeerBackendProvider.class.getClassLoader())
                         .findFirst().map(RunnerEntryPoint::mainClass))

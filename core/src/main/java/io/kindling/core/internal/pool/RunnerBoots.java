@@ -109,13 +109,24 @@ final class RunnerBoots {
      * @param kept whether the runner is booted to keep the floor (no idle failsafe of its own)
      */
     void start(boolean kept) {
-        NodeName runner = specs.nextName();
+        NodeName runner = runnerName(specs.nextName());
         CompletableFuture<Void> up = new CompletableFuture<>();
         booting.put(runner, up);
         try {
             work.execute(() -> boot(runner, up, kept));
         } catch (RejectedExecutionException e) {
             booting.remove(runner);
+        }
+    }
+
+    /** The backend's name for a runner (on the host it chose), or the pool's own if the backend fails. */
+    private NodeName runnerName(NodeName proposed) {
+        try {
+            return java.util.Objects.requireNonNull(backend.runnerName(proposed), "the runner's name");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Pool " + settings.name() + ": the backend could not name a runner (" + e
+                    + "); using " + proposed);
+            return proposed;
         }
     }
 

@@ -59,8 +59,9 @@ public final class RunnerNode {
         long deadline = System.nanoTime() + spec.bootTimeout().toNanos();
         KindlingNode.Builder builder = KindlingNode.builder();
         spec.settings().forEach(builder::set); // the parent's configuration first: what follows is the runner's own
+        // it listens on its own name's host: the parent's for local runners, another host's for the ssh backend
         builder.name(spec.runnerName()).cookie(spec.cookie())
-                .host(spec.parent().host()).attribute(RunnerProtocol.POOL_ATTRIBUTE, spec.poolName())
+                .host(spec.runnerName().host()).attribute(RunnerProtocol.POOL_ATTRIBUTE, spec.poolName())
                 .attribute(RunnerProtocol.PARENT_ATTRIBUTE, spec.parent().name().toString())
                 .set("kindling.extensions", String.join(",", spec.extensions()));
         String version = spec.env().get(AppVersion.ENV);

@@ -1,0 +1,141 @@
+package io.kindling.testsupport;
+
+import io.kindling.testsupport.NetworkHosts.Host;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * OpenSSH servers on some of the {@link NetworkHosts}, for tests of runners started over SSH: one {@code sshd} per
+ * host on port 22 of its address, each with a host key of its own, accepting one client key (root may log in with
+ * it, keys only). {@link #identity()} is that key and {@link #knownHosts()} names every server's host key, so a
+ * client checks host keys strictly. Closing it stops the servers and deletes the keys; the hosts' own
+ * {@link NetworkHosts#close} kills whatever the sessions left. Needs {@code sshd} (Debian {@code openssh-server}) and
+ * {@code ssh-keygen} ({@code openssh-client}).
+ */
+public final class HostSsh implements AutoCloseable {
+
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final Path PRIVILEGE_SEPARATION = Path.of("/run/sshd");
+
+    private final Path dir;
+    private final List<ChildProcess> servers = new ArrayList<>();
+    private final boolean madePrivilegeSeparationDir;
+
+    private HostSsh(Path dir, boolean madePrivilegeSeparationDir) {
+        this.dir = dir;
+        this.madePrivilegeSeparationDir = madePrivilegeSeparationDir;
+    }
+
+    /** Skips (or, under {@value Requires#STRICT}, fails) the test unless the OpenSSH server and client are here. */
+    public static void requireTools() {
+        Requires.executable("sshd", "openssh-server");
+        Requires.executable("ssh-keygen", "openssh-client");
+        Requires.executable("ssh", "openssh-client");
+    }
+
+    /**
+     * Starts a server on each host.
+     *
+     * @param hosts the hosts
+     * @param on the hosts that get a server
+     * @return the servers, listening
+     */
+    public static HostSsh start(NetworkHosts hosts, Collection<Host> on) {
+        requireTools();
+        boolean made = false;
+        Path dir;
+        try {
+            if (!Files.isDirectory(PRIVILEGE_SEPARATION)) { // sshd refuses to start without it
+                Files.createDirectories(PRIVILEGE_SEPARATION);
+                made = true;
+            }
+            dir = Files.createTempDirectory("kindling-ssh");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HostSsh ssh = new HostSsh(dir, made);
+        try {
+            ssh.startServers(hosts, on);
+            return ssh;
+        } catch (RuntimeException | Error e) {
+            ssh.close();
+            throw e;
+        }
+    }
+
+    private void startServers(NetworkHosts hosts, Collection<Host> on) {
+        String keygen = Requires.executable("ssh-keygen", "openssh-client").toString();
+        String sshd = Requires.executable("sshd", "openssh-server").toString();
+        Commands.run(keygen, "-q", "-t", "ed25519", "-N", "", "-C", "kindling-test-client", "-f",
+                identity().toString());
+        List<String> knownHosts = new ArrayList<>();
+        try {
+            Files.copy(dir.resolve("id_ed25519.pub"), dir.resolve("authorized_keys"));
+            for (Host host : on) {
+                Path key = dir.resolve("host-" + host.index());
+                Commands.run(keygen, "-q", "-t", "ed25519", "-N", "", "-C", "kindling-test-host", "-f",
+                        key.toString());
+                String[] publicKey = Files.readString(key.resolveSibling(key.getFileName() + ".pub")).strip()
+                        .split(" ");
+                knownHosts.add(host.address() + " " + publicKey[0] + " " + publicKey[1]);
+                Path config = dir.resolve("sshd-" + host.index() + ".conf");
+                Files.write(config, List.of("Port 22", "ListenAddress " + host.address(), "HostKey " + key,
+                        "AuthorizedKeysFile " + dir.resolve("authorized_keys"), "PubkeyAuthentication yes",
+                        "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
+                        "PermitRootLogin prohibit-password", "StrictModes no", "PidFile " + dir.resolve("sshd-"
+                                + host.index() + ".pid"), "LogLevel INFO"));
+                ChildProcess server = hosts.exec(host, "sshd on " + host, List.of(sshd, "-D", "-e", "-f",
+                        config.toString()), Map.of());
+                servers.add(server);
+                server.awaitLine(START, line -> line.startsWith("Server listening on " + host.address()));
+            }
+            Files.write(knownHosts(), knownHosts);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while sshd started", e);
+        }
+    }
+
+    /** {@return the client's private key} */
+    public Path identity() {
+        return dir.resolve("id_ed25519");
+    }
+
+    /** {@return the known-hosts file naming every server's host key by its host's address} */
+    public Path knownHosts() {
+        return dir.resolve("known_hosts");
+    }
+
+    /** Stops the servers and deletes the keys. */
+    @Override
+    public void close() {
+        for (ChildProcess server : servers) {
+            try {
+                server.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (AssertionError e) {
+                // the hosts' close kills what is left in their namespaces
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // already gone
+        }
+        if (madePrivilegeSeparationDir) {
+            PRIVILEGE_SEPARATION.toFile().delete();
+        }
+    }
+}
