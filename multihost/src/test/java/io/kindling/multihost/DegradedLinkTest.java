@@ -3,15 +3,14 @@ package io.kindling.multihost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kindling.testing.ClusterNodeMain;
+import io.kindling.testsupport.Closer;
 import io.kindling.testsupport.NetworkHosts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A cluster over bad links: 1 % of the packets every host receives from another host are lost, and every packet
@@ -25,47 +24,20 @@ class DegradedLinkTest {
     private static final Duration ONE_WAY = Duration.ofMillis(20);
     private static final Duration JITTER = Duration.ofMillis(5);
 
-    private NetworkHosts hosts;
-    private final List<HostNode> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void createHosts() {
-        NetworkHosts.requireTools();
-        hosts = NetworkHosts.create(2, 1);
-    }
-
-    @AfterEach
-    void removeHosts() throws InterruptedException {
-        for (HostNode node : nodes) {
-            node.process.kill();
-        }
-        if (hosts != null) {
-            hosts.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void callsSucceedAndHeartbeatsHoldOverLossAndDelay() throws Exception {
+        HostCluster cluster = closer.add(HostCluster.create(2, 1));
+        NetworkHosts hosts = cluster.hosts;
         hosts.loss(1);
         hosts.delay(ONE_WAY, JITTER);
-        String all = hosts.hosts().stream().map(host -> HostNode.nameOn(host) + ":" + HostNode.PORT)
-                .collect(Collectors.joining(","));
-        String cookie = UUID.randomUUID().toString();
-        for (NetworkHosts.Host host : hosts.hosts()) {
-            nodes.add(HostNode.start(hosts, host, cookie, List.of("kindling.cluster.strategy=static",
-                    "kindling.strategy.static.nodes=" + all, "kindling.cluster.poll-interval=5s")));
-        }
+        List<HostNode> nodes = cluster.startMesh(Duration.ofSeconds(5), ClusterNodeMain.class, host -> List.of());
         HostNode a = nodes.get(0);
         HostNode b = nodes.get(1);
         HostNode c = nodes.get(2);
-        for (HostNode node : nodes) {
-            for (HostNode other : nodes) {
-                if (other != node) {
-                    node.awaitUp(0, other, Duration.ofSeconds(60));
-                }
-            }
-        }
-        int[] from = nodes.stream().mapToInt(node -> node.process.lineCount()).toArray();
+        int[] from = cluster.lineCounts();
         List<Long> across = new ArrayList<>();
         List<Long> within = new ArrayList<>();
         int calls = 0;

@@ -2,17 +2,15 @@ package io.kindling.multihost;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kindling.testing.ClusterNodeMain;
+import io.kindling.testsupport.Closer;
 import io.kindling.testsupport.NetworkHosts;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A partition {A, B} | {C} across real hosts, with the defaults a user gets (heartbeat every 1 s, down after 5 s of
@@ -29,49 +27,22 @@ class PartitionTest {
     /** What a report may take beyond its bound: the line's way out of the JVM and this test's polling. */
     private static final Duration SLACK = Duration.ofSeconds(1);
 
-    private NetworkHosts hosts;
-    private final List<HostNode> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void createHosts() {
-        NetworkHosts.requireTools();
-        hosts = NetworkHosts.create(2, 1);
-    }
-
-    @AfterEach
-    void removeHosts() throws InterruptedException {
-        for (HostNode node : nodes) {
-            node.process.kill();
-        }
-        if (hosts != null) {
-            hosts.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void bothSidesCarryOnAndTheClusterHeals() throws Exception {
-        String all = hosts.hosts().stream().map(host -> HostNode.nameOn(host) + ":" + HostNode.PORT)
-                .collect(Collectors.joining(","));
-        String cookie = UUID.randomUUID().toString();
-        for (NetworkHosts.Host host : hosts.hosts()) {
-            nodes.add(HostNode.start(hosts, host, cookie, List.of("kindling.cluster.strategy=static",
-                    "kindling.strategy.static.nodes=" + all, "kindling.cluster.poll-interval=" + POLL_INTERVAL
-                            .toSeconds() + "s", "kindling.heartbeat.interval=" + HEARTBEAT_INTERVAL.toSeconds() + "s",
-                    "kindling.heartbeat.timeout=" + HEARTBEAT_TIMEOUT.toSeconds() + "s")));
-        }
+        HostCluster cluster = closer.add(HostCluster.create(2, 1));
+        NetworkHosts hosts = cluster.hosts;
+        List<HostNode> nodes = cluster.startMesh(POLL_INTERVAL, ClusterNodeMain.class, host -> List.of(
+                "kindling.heartbeat.interval=" + HEARTBEAT_INTERVAL.toSeconds() + "s",
+                "kindling.heartbeat.timeout=" + HEARTBEAT_TIMEOUT.toSeconds() + "s"));
         HostNode a = nodes.get(0);
         HostNode b = nodes.get(1);
         HostNode c = nodes.get(2);
-        for (HostNode node : nodes) {
-            for (HostNode other : nodes) {
-                if (other != node) {
-                    node.awaitUp(0, other, Duration.ofSeconds(60));
-                }
-            }
-        }
 
         CompletableFuture<String> inFlight = a.callInFlight(c, Duration.ofSeconds(60), Duration.ofSeconds(30));
-        int[] from = nodes.stream().mapToInt(node -> node.process.lineCount()).toArray();
+        int[] from = cluster.lineCounts();
         long cutAt = System.nanoTime();
         hosts.cut(List.of(a.host, b.host), List.of(c.host));
 
@@ -101,7 +72,7 @@ class PartitionTest {
         String otherSide = c.call(a, Duration.ofSeconds(2));
         assertTrue(otherSide.startsWith("CALL_FAILED " + a.name + " "), otherSide);
 
-        from = nodes.stream().mapToInt(node -> node.process.lineCount()).toArray();
+        from = cluster.lineCounts();
         long healedAt = System.nanoTime();
         hosts.heal();
         Duration upBound = POLL_INTERVAL.plus(SLACK);

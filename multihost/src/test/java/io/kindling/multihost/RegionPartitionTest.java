@@ -2,18 +2,15 @@ package io.kindling.multihost;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kindling.testsupport.Closer;
 import io.kindling.testsupport.NetworkHosts;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Region RPC with its regions on different hosts, one region cut off: region {@code ams} on hosts 1 and 2 (the
@@ -28,42 +25,18 @@ class RegionPartitionTest {
     private static final Duration HEARTBEAT_BOUND = Duration.ofSeconds(5 + 1 + 1);
     private static final Duration SLACK = Duration.ofSeconds(1);
 
-    private NetworkHosts hosts;
-    private final List<HostNode> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void createHosts() {
-        NetworkHosts.requireTools();
-        hosts = NetworkHosts.create(2, 2);
-    }
-
-    @AfterEach
-    void removeHosts() throws InterruptedException {
-        for (HostNode node : nodes) {
-            node.process.kill();
-        }
-        if (hosts != null) {
-            hosts.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void waitAndFallbackWhenARegionIsCutOff() throws Exception {
-        String all = hosts.hosts().stream().map(host -> HostNode.nameOn(host) + ":" + HostNode.PORT)
-                .collect(Collectors.joining(","));
-        String cookie = UUID.randomUUID().toString();
-        for (NetworkHosts.Host host : hosts.hosts()) {
-            nodes.add(HostNode.start(hosts, host, cookie, List.of("kindling.cluster.strategy=static",
-                    "kindling.strategy.static.nodes=" + all, "kindling.cluster.poll-interval=" + POLL_INTERVAL
-                            .toSeconds() + "s", "kindling.region=" + (host.site() == 0 ? "ams" : "fra"),
-                    "kindling.primary-region=ams"), RegionNodeMain.class));
-        }
+        HostCluster cluster = closer.add(HostCluster.create(2, 2));
+        NetworkHosts hosts = cluster.hosts;
+        List<HostNode> nodes = cluster.startMesh(POLL_INTERVAL, RegionNodeMain.class, host -> List.of(
+                "kindling.region=" + (host.site() == 0 ? "ams" : "fra"), "kindling.primary-region=ams"));
         HostNode caller = nodes.get(0);
         Set<String> ams = Set.of(nodes.get(0).name, nodes.get(1).name);
         Set<String> fra = Set.of(nodes.get(2).name, nodes.get(3).name);
-        for (HostNode other : nodes.subList(1, 4)) {
-            caller.awaitUp(0, other, Duration.ofSeconds(60));
-        }
         String before = region(caller, "fra", "wait", Duration.ofSeconds(20));
         assertTrue(before.startsWith("REGION_CALLED fra ") && fra.contains(before.split(" ")[2]), before);
 

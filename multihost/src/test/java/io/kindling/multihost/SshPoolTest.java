@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.testsupport.Await;
+import io.kindling.testsupport.Closer;
 import io.kindling.testsupport.Commands;
 import io.kindling.testsupport.HostSsh;
 import io.kindling.testsupport.NetworkHosts;
@@ -12,13 +13,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runners on other hosts through the {@code ssh} backend: a parent on host 1 keeps two runners, spread over hosts 2
@@ -29,43 +28,27 @@ import org.junit.jupiter.api.Test;
  */
 class SshPoolTest {
 
-    private NetworkHosts hosts;
-    private HostSsh ssh;
+    @RegisterExtension
+    final Closer closer = new Closer();
+    /** The pool's parent, for the helpers below. */
     private HostNode parent;
-
-    @BeforeEach
-    void createHosts() {
-        NetworkHosts.requireTools();
-        HostSsh.requireTools();
-        hosts = NetworkHosts.create(1, 2);
-        ssh = HostSsh.start(hosts, List.of(hosts.host(2), hosts.host(3)));
-    }
-
-    @AfterEach
-    void removeHosts() throws InterruptedException {
-        if (parent != null) {
-            parent.process.kill();
-        }
-        if (ssh != null) {
-            ssh.close();
-        }
-        if (hosts != null) {
-            hosts.close();
-        }
-    }
 
     @Test
     void runnersSpreadOverHostsAndAHostCutOffIsReplaced() throws Exception {
+        HostCluster cluster = closer.add(HostCluster.create(1, 2));
+        NetworkHosts hosts = cluster.hosts;
+        HostSsh ssh = closer.add(HostSsh.start(hosts, List.of(hosts.host(2), hosts.host(3))));
         Host h2 = hosts.host(2);
         Host h3 = hosts.host(3);
         String runnerHosts = "root@" + h2.address() + ",root@" + h3.address();
-        parent = HostNode.start(hosts, hosts.host(1), UUID.randomUUID().toString(), List.of("kindling.pools=work",
+        HostNode parent = cluster.start(hosts.host(1), List.of("kindling.pools=work",
                 "kindling.pool.work.backend=ssh", "kindling.pool.work.min=2", "kindling.pool.work.max=2",
                 "kindling.pool.work.boot-timeout=60s", "kindling.pool.work.max-concurrency=1", "kindling.backend.ssh.hosts=" + runnerHosts,
                 "kindling.backend.ssh.identity=" + ssh.identity(), "kindling.backend.ssh.known-hosts="
                         + ssh.knownHosts(), "kindling.backend.ssh.connect-timeout=3s",
                 "kindling.backend.ssh.alive-interval=1s", "kindling.backend.ssh.alive-count-max=2"),
                 PoolParentMain.class);
+        this.parent = parent;
         Set<String> spread = awaitRunners("two runners up", runners -> runners.size() == 2);
         assertEquals(Set.of(h2.address(), h3.address()), spread.stream().map(name -> name.split("@")[1])
                 .collect(Collectors.toSet()), "one runner on each host: " + spread);

@@ -84,8 +84,11 @@ public abstract class BackendContract {
     }
 
     private RunnerHandle boot(NodeAddress parent, Duration bootTimeout) throws Exception {
-        RunnerSpec spec = new RunnerSpec(NodeName.of("tck-runner-" + IDS.incrementAndGet(), "127.0.0.1"), parent,
-                COOKIE, "tck", Map.of(), bootTimeout, List.of(), Duration.ZERO);
+        // as a pool does: the backend names the runner (on the host it chose), then boots it with that name
+        NodeName name = backend().runnerName(NodeName.of("tck-runner-" + IDS.incrementAndGet(), "127.0.0.1"));
+        assertEquals("tck-runner-" + IDS.get(), name.name(), "runnerName keeps the pool's name part");
+        RunnerSpec spec = new RunnerSpec(name, parent, COOKIE, "tck", Map.of(), bootTimeout, List.of(),
+                Duration.ZERO);
         RunnerHandle handle = assertTimeoutPreemptively(BOUND, () -> backend().boot(spec),
                 "boot() must return once the runner is started, not wait for it");
         handles.add(handle);

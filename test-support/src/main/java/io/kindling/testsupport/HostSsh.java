@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * OpenSSH servers on some of the {@link NetworkHosts}, for tests of runners started over SSH: one {@code sshd} per
  * host on port 22 of its address, each with a host key of its own, accepting one client key (root may log in with
- * it, keys only). {@link #identity()} is that key and {@link #knownHosts()} names every server's host key, so a
+ * it, keys only), or one on loopback ({@link #onLoopback()}). {@link #identity()} is that key and {@link #knownHosts()} names every server's host key, so a
  * client checks host keys strictly. Closing it stops the servers and deletes the keys; the hosts' own
  * {@link NetworkHosts#close} kills whatever the sessions left. Needs {@code sshd} (Debian {@code openssh-server}) and
  * {@code ssh-keygen} ({@code openssh-client}).
@@ -29,6 +29,8 @@ public final class HostSsh implements AutoCloseable {
     private final Path dir;
     private final List<ChildProcess> servers = new ArrayList<>();
     private final boolean madePrivilegeSeparationDir;
+
+    private int port = 22;
 
     private HostSsh(Path dir, boolean madePrivilegeSeparationDir) {
         this.dir = dir;
@@ -43,13 +45,46 @@ public final class HostSsh implements AutoCloseable {
     }
 
     /**
-     * Starts a server on each host.
+     * Starts a server on each host, on port 22 of its address.
      *
      * @param hosts the hosts
      * @param on the hosts that get a server
      * @return the servers, listening
      */
     public static HostSsh start(NetworkHosts hosts, Collection<Host> on) {
+        return start(on.stream().map(host -> new Server("host-" + host.index(), host.address(), 22,
+                command -> hosts.exec(host, "sshd on " + host, command, Map.of()))).toList());
+    }
+
+    /**
+     * Starts one server on 127.0.0.1, on a free port, for tests on one machine (test traffic stays on loopback).
+     * Needs root, as {@code sshd} does to log a user in.
+     *
+     * @return the server, listening
+     */
+    public static HostSsh onLoopback() {
+        Requires.root("runs sshd, which needs root to log a user in");
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return start(List.of(new Server("loopback", "127.0.0.1", port, command -> {
+            try {
+                return ChildProcess.start("sshd on 127.0.0.1:" + port, command, Map.of());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        })));
+    }
+
+    /** A server to start: its files' label, its address and port, and how its command runs there. */
+    private record Server(String label, String address, int port,
+            java.util.function.Function<List<String>, ChildProcess> exec) {
+    }
+
+    private static HostSsh start(List<Server> servers) {
         requireTools();
         boolean made = false;
         Path dir;
@@ -64,7 +99,8 @@ public final class HostSsh implements AutoCloseable {
         }
         HostSsh ssh = new HostSsh(dir, made);
         try {
-            ssh.startServers(hosts, on);
+            ssh.startServers(servers);
+            ssh.port = servers.getFirst().port();
             return ssh;
         } catch (RuntimeException | Error e) {
             ssh.close();
@@ -72,7 +108,7 @@ public final class HostSsh implements AutoCloseable {
         }
     }
 
-    private void startServers(NetworkHosts hosts, Collection<Host> on) {
+    private void startServers(List<Server> on) {
         String keygen = Requires.executable("ssh-keygen", "openssh-client").toString();
         String sshd = Requires.executable("sshd", "openssh-server").toString();
         Commands.run(keygen, "-q", "-t", "ed25519", "-N", "", "-C", "kindling-test-client", "-f",
@@ -80,23 +116,23 @@ public final class HostSsh implements AutoCloseable {
         List<String> knownHosts = new ArrayList<>();
         try {
             Files.copy(dir.resolve("id_ed25519.pub"), dir.resolve("authorized_keys"));
-            for (Host host : on) {
-                Path key = dir.resolve("host-" + host.index());
+            for (Server server : on) {
+                Path key = dir.resolve(server.label());
                 Commands.run(keygen, "-q", "-t", "ed25519", "-N", "", "-C", "kindling-test-host", "-f",
                         key.toString());
                 String[] publicKey = Files.readString(key.resolveSibling(key.getFileName() + ".pub")).strip()
                         .split(" ");
-                knownHosts.add(host.address() + " " + publicKey[0] + " " + publicKey[1]);
-                Path config = dir.resolve("sshd-" + host.index() + ".conf");
-                Files.write(config, List.of("Port 22", "ListenAddress " + host.address(), "HostKey " + key,
-                        "AuthorizedKeysFile " + dir.resolve("authorized_keys"), "PubkeyAuthentication yes",
-                        "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
-                        "PermitRootLogin prohibit-password", "StrictModes no", "PidFile " + dir.resolve("sshd-"
-                                + host.index() + ".pid"), "LogLevel INFO"));
-                ChildProcess server = hosts.exec(host, "sshd on " + host, List.of(sshd, "-D", "-e", "-f",
-                        config.toString()), Map.of());
-                servers.add(server);
-                server.awaitLine(START, line -> line.startsWith("Server listening on " + host.address()));
+                knownHosts.add((server.port() == 22 ? server.address() : "[" + server.address() + "]:"
+                        + server.port()) + " " + publicKey[0] + " " + publicKey[1]);
+                Path config = dir.resolve(server.label() + ".conf");
+                Files.write(config, List.of("Port " + server.port(), "ListenAddress " + server.address(),
+                        "HostKey " + key, "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                        "PubkeyAuthentication yes", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
+                        "UsePAM no", "PermitRootLogin prohibit-password", "StrictModes no", "PidFile "
+                                + dir.resolve(server.label() + ".pid"), "LogLevel INFO"));
+                ChildProcess process = server.exec().apply(List.of(sshd, "-D", "-e", "-f", config.toString()));
+                servers.add(process);
+                process.awaitLine(START, line -> line.startsWith("Server listening on " + server.address()));
             }
             Files.write(knownHosts(), knownHosts);
         } catch (IOException e) {
@@ -105,6 +141,11 @@ public final class HostSsh implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while sshd started", e);
         }
+    }
+
+    /** {@return the port of the only server (see {@link #onLoopback()})} */
+    public int port() {
+        return port;
     }
 
     /** {@return the client's private key} */
