@@ -20,6 +20,7 @@ import io.kindling.core.cluster.RefreshResult;
 import io.kindling.testsupport.Await;
 import io.kindling.testsupport.Closer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -28,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -168,6 +170,50 @@ class ClusterTest {
 
         mode.set("ok");
         assertInstanceOf(RefreshResult.Success.class, cluster.refresh(), "the interrupted discovery ended");
+    }
+
+    /**
+     * A discovery that times out before it even started (every carrier thread of the virtual threads busy, as on an
+     * overloaded machine) does not stop later ones. It used to: the cancelled task never ran, so nothing cleared
+     * "discovery running", and every later refresh failed with "still running an earlier discover()" for good (a
+     * 200-node mesh on two cores showed it: its clusters stopped discovering).
+     */
+    @Test
+    void aDiscoveryThatNeverStartedDoesNotBlockTheNextOnes() throws Exception {
+        KindlingNode a = node("starved-a");
+        KindlingNode b = node("starved-b");
+        Cluster cluster = start(Cluster.builder(a).pollInterval(HOUR).discoveryTimeout(Duration.ofMillis(200))
+                .strategy(DiscoveryStrategy.of(() -> List.of(b.address()))));
+        cluster.awaitPeers(1, WAIT);
+        assertTrue(a.disconnect(b.name()));
+        // Keep every carrier busy: virtual threads that spin are not preempted, so the discovery cannot start.
+        AtomicBoolean spin = new AtomicBoolean(true);
+        int carriers = Runtime.getRuntime().availableProcessors();
+        CountDownLatch spinning = new CountDownLatch(carriers);
+        List<Thread> spinners = new ArrayList<>();
+        for (int i = 0; i < carriers; i++) {
+            spinners.add(Thread.ofVirtual().start(() -> {
+                spinning.countDown();
+                while (spin.get()) {
+                    Thread.onSpinWait();
+                }
+            }));
+        }
+        RefreshResult starved;
+        try {
+            assertTrue(spinning.await(10, TimeUnit.SECONDS));
+            starved = cluster.refresh();
+        } finally {
+            spin.set(false);
+            for (Thread spinner : spinners) {
+                spinner.join(10_000);
+            }
+        }
+        RefreshResult next = cluster.refresh();
+        assertInstanceOf(RefreshResult.Success.class, next, "the next discovery runs: " + next);
+        assertEquals(Set.of(b.name()), a.connectedNodes());
+        assertTrue(assertInstanceOf(RefreshResult.StrategyFailure.class, starved).error().getMessage()
+                .contains("did not even start"), starved.toString());
     }
 
     @Test

@@ -278,9 +278,16 @@ public final class Refresher {
             throw new IllegalStateException("Strategy " + strategyName + " is still running an earlier discover() "
                     + "that overran the discovery timeout and ignored the interrupt");
         }
+        // Who settles the call: the task when it starts, or the timeout when the task has not started by then (an
+        // overloaded machine). A cancelled task that never ran cannot clear the flag: the timeout clears it, or
+        // no discovery would ever run again.
+        AtomicBoolean claimed = new AtomicBoolean();
         Future<Discovery> call;
         try {
             call = work.submit(() -> {
+                if (!claimed.compareAndSet(false, true)) {
+                    return null; // timed out before it started; the timeout cleared the flag
+                }
                 try {
                     return strategy.discover();
                 } finally {
@@ -299,9 +306,14 @@ public final class Refresher {
             }
             return discovery;
         } catch (TimeoutException e) {
+            boolean started = !claimed.compareAndSet(false, true);
+            if (!started) {
+                discovering.set(false);
+            }
             call.cancel(true);
-            throw new TimeoutException("Strategy " + strategyName + " did not answer within "
-                    + discoveryTimeout.toMillis() + " ms (kindling.cluster.discovery-timeout)");
+            throw new TimeoutException("Strategy " + strategyName + (started ? " did not answer within "
+                    : " did not even start (the machine is overloaded) within ") + discoveryTimeout.toMillis()
+                    + " ms (kindling.cluster.discovery-timeout)");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
