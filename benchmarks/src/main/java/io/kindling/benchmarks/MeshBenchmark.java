@@ -27,7 +27,9 @@ import java.util.function.Predicate;
  * memory per connection (heap after a collection and resident set, against the same JVMs before meshing); and, at
  * the largest N, the cost of one more node joining. Arguments: the node counts (default {@code 50 100 200}),
  * {@code --jvms J} (4), {@code --poll MS} (5000), {@code --heartbeat MS} (1000), {@code --timeout MS} (5000),
- * {@code --idle-seconds S} (10), {@code --base-port P} (20000). One line per figure.
+ * {@code --idle-seconds S} (10), {@code --settle-seconds S} (20, between meshed and the idle window: the JIT
+ * compilers' work and the closing of duplicate connections stay out of it), {@code --base-port P} (10000: below
+ * the ephemeral ports). Set {@code MESH_LOG=<dir>} to keep each JVM's warnings. One line per figure.
  */
 public final class MeshBenchmark {
 
@@ -43,7 +45,8 @@ public final class MeshBenchmark {
         long heartbeat = 1000;
         long timeout = 5000;
         int idleSeconds = 10;
-        int basePort = 20000;
+        int basePort = 10000;
+        int settleSeconds = 20;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jvms" -> jvms = Integer.parseInt(args[++i]);
@@ -52,6 +55,7 @@ public final class MeshBenchmark {
                 case "--timeout" -> timeout = Long.parseLong(args[++i]);
                 case "--idle-seconds" -> idleSeconds = Integer.parseInt(args[++i]);
                 case "--base-port" -> basePort = Integer.parseInt(args[++i]);
+                case "--settle-seconds" -> settleSeconds = Integer.parseInt(args[++i]);
                 default -> sizes.add(Integer.parseInt(args[i]));
             }
         }
@@ -62,12 +66,12 @@ public final class MeshBenchmark {
                 + "%d cores%n", jvms, poll, heartbeat, timeout, Runtime.getRuntime().availableProcessors());
         int largest = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
         for (int n : sizes) {
-            run(n, jvms, poll, heartbeat, timeout, idleSeconds, basePort, n == largest);
+            run(n, jvms, poll, heartbeat, timeout, idleSeconds, settleSeconds, basePort, n == largest);
         }
     }
 
-    private static void run(int n, int jvms, long poll, long heartbeat, long timeout, int idleSeconds, int basePort,
-            boolean join) throws Exception {
+    private static void run(int n, int jvms, long poll, long heartbeat, long timeout, int idleSeconds,
+            int settleSeconds, int basePort, boolean join) throws Exception {
         for (int i = 0; i <= n; i++) {
             requireFree(basePort + i);
         }
@@ -101,7 +105,8 @@ public final class MeshBenchmark {
             System.out.printf(Locale.ROOT, "mesh n=%d formation_ms=%d target_ms=%d connections=%d%n", n, formation,
                     poll + 5000, n * (n - 1) / 2);
 
-            Thread.sleep(2000); // let the dials' retired duplicates close before the idle window
+            // before the idle window: the dials' retired duplicates close, and the JIT compilers finish their work
+            Thread.sleep(settleSeconds * 1000L);
             long bytes0 = bytesOut(workers); // asking collects garbage: not inside the window
             long cpu0 = cpuNanos(workers);
             long wall0 = System.nanoTime();
