@@ -45,11 +45,8 @@ public final class NetworkHosts implements AutoCloseable {
     private static final Pattern OURS = Pattern.compile("^(kindling-(\\d+)-\\d+)-(r|h\\d+)$");
     private static final AtomicInteger CREATED = new AtomicInteger();
     private static final String DOMAIN = "kindling.test";
-    private static final int RELAY_PORT = 47001;
-    private static final int SOCAT_PORT = 47002;
-    private static final String TUN = "kdelay";
     /** How long a process started here may take to print a line it must print. */
-    private static final Duration START = Duration.ofSeconds(30);
+    static final Duration START = Duration.ofSeconds(30);
 
     /**
      * One host.
@@ -79,8 +76,7 @@ public final class NetworkHosts implements AutoCloseable {
     private final Path dir;
     private final List<ChildProcess> processes = new CopyOnWriteArrayList<>();
     private final Thread shutdownHook;
-    private ChildProcess relay;
-    private ChildProcess socat;
+    private final SiteDelay delay;
     private boolean closed;
 
     private NetworkHosts(String prefix, int[] hostsPerSite, Path dir) {
@@ -97,6 +93,7 @@ public final class NetworkHosts implements AutoCloseable {
         }
         this.hosts = List.copyOf(all);
         this.shutdownHook = new Thread(this::removeAll, "network-hosts-cleanup");
+        this.delay = new SiteDelay(router, sites, (label, command) -> execIn(router, label, command, Map.of()));
     }
 
     /**
@@ -316,9 +313,8 @@ public final class NetworkHosts implements AutoCloseable {
 
     /**
      * Holds every packet that crosses from one site to another for {@code mean} plus or minus {@code jitter}
-     * (uniform), through a {@link DelayRelay} on the router: the router's policy routing sends what arrives from a
-     * bridge into a TUN device, the relay holds it, and it comes back out of the TUN to be forwarded on. Packets
-     * within a site are not delayed. Replaces an earlier delay; {@link Duration#ZERO} removes it.
+     * (uniform), through a {@link DelayRelay} on the router (see {@link SiteDelay}). Packets within a site are not
+     * delayed. Replaces an earlier delay; {@link Duration#ZERO} removes it.
      *
      * @param mean the mean one-way delay
      * @param jitter how far one packet's delay may be from the mean, at most {@code mean}
@@ -327,41 +323,10 @@ public final class NetworkHosts implements AutoCloseable {
         if (mean.isNegative() || jitter.isNegative() || jitter.compareTo(mean) > 0) {
             throw new IllegalArgumentException("need 0 <= jitter <= mean, not " + mean + " ± " + jitter);
         }
-        stopDelay();
-        if (mean.isZero()) {
-            return;
+        delay.stop();
+        if (!mean.isZero()) {
+            delay.start(mean, jitter);
         }
-        String socatPath = Requires.executable("socat", "socat").toString();
-        relay = execIn(router, "delay-relay", ChildProcess.javaCommand(DelayRelay.class, List.of(
-                Integer.toString(RELAY_PORT), Integer.toString(SOCAT_PORT),
-                Long.toString(mean.toNanos() / 1000), Long.toString(jitter.toNanos() / 1000))), Map.of());
-        awaitLine(relay, "RELAY READY");
-        socat = execIn(router, "socat-tun", List.of(socatPath, "-b", "65536", "TUN:10.77.254.1/30,tun-name=" + TUN
-                + ",iff-up,tun-type=tun,iff-no-pi", "UDP-DATAGRAM:127.0.0.1:" + RELAY_PORT + ",bind=127.0.0.1:"
-                + SOCAT_PORT), Map.of());
-        try {
-            Await.until("socat's TUN device " + TUN + " in " + router, START, socat::output,
-                    () -> Commands.attempt(null, List.of("ip", "-n", router, "link", "show", TUN)).status() == 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-        sysctl(router, "net.ipv4.conf." + TUN + ".rp_filter=0");
-        ip(router, "route", "add", "default", "dev", TUN, "table", "77");
-        for (int from = 0; from < sites; from++) {
-            for (int to = 0; to < sites; to++) {
-                if (from != to) {
-                    // what arrives from one site's bridge for another site goes into the relay; what comes back out
-                    // of the TUN device is routed by the main table, to its bridge
-                    ip(router, "rule", "add", "iif", bridge(from), "to", subnet(to), "lookup", "77", "pref",
-                            Integer.toString(rulePreference(from, to)));
-                }
-            }
-        }
-    }
-
-    private int rulePreference(int from, int to) {
-        return 1000 + from * sites + to;
     }
 
     /**
@@ -371,34 +336,7 @@ public final class NetworkHosts implements AutoCloseable {
      * @throws IllegalStateException if no delay is set
      */
     public String delayStats() {
-        if (relay == null) {
-            throw new IllegalStateException("no delay is set");
-        }
-        try {
-            return relay.send("stats", START, line -> line.startsWith("RELAYED"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
-
-    private void stopDelay() {
-        for (int from = 0; from < sites; from++) {
-            for (int to = 0; to < sites; to++) {
-                if (from != to) {
-                    Commands.attempt(null, List.of("ip", "-n", router, "rule", "del", "pref",
-                            Integer.toString(rulePreference(from, to))));
-                }
-            }
-        }
-        Commands.attempt(null, List.of("ip", "-n", router, "route", "flush", "table", "77"));
-        for (ChildProcess process : Stream.of(socat, relay).filter(p -> p != null).toList()) {
-            kill(process);
-        }
-        socat = null;
-        relay = null;
+        return delay.stats();
     }
 
     /** Kills every process on the hosts and removes the namespaces, the resolver files and the temporary files. */
@@ -493,19 +431,19 @@ public final class NetworkHosts implements AutoCloseable {
                 table));
     }
 
-    private static void ip(String namespace, String... args) {
+    static void ip(String namespace, String... args) {
         List<String> command = new ArrayList<>(List.of("ip", "-n", namespace));
         command.addAll(List.of(args));
         Commands.run(null, command);
     }
 
-    private static void sysctl(String namespace, String... settings) {
+    static void sysctl(String namespace, String... settings) {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "sysctl", "-q", "-w"));
         command.addAll(List.of(settings));
         Commands.run(null, command);
     }
 
-    private static void awaitLine(ChildProcess process, String line) {
+    static void awaitLine(ChildProcess process, String line) {
         try {
             process.awaitLine(START, line::equals);
         } catch (InterruptedException e) {
@@ -514,11 +452,11 @@ public final class NetworkHosts implements AutoCloseable {
         }
     }
 
-    private static String bridge(int site) {
+    static String bridge(int site) {
         return "site" + site;
     }
 
-    private static String subnet(int site) {
+    static String subnet(int site) {
         return "10.77." + (site + 1) + ".0/24";
     }
 
