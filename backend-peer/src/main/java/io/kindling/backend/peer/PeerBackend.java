@@ -24,6 +24,8 @@ final class PeerBackend implements Backend {
     private static final System.Logger LOG = System.getLogger(PeerBackend.class.getName());
     private final PeerBackendOptions options;
     private final Set<RunnerProcess> children = ConcurrentHashMap.newKeySet();
+    /** How many of a user's start-up caches the temporary directory keeps: the newest. */
+    static final int KEPT_CACHES = 4;
     /** Caches being trained by a runner of this JVM: one trainer per cache. */
     private static final Set<Path> TRAINING = ConcurrentHashMap.newKeySet();
 
@@ -109,6 +111,7 @@ final class PeerBackend implements Backend {
                 Files.move(startup.trainingOutput(), startup.cache(), StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
                 LOG.log(Level.DEBUG, "Runner start-up cache installed: " + startup.cache());
+                pruneOlderCaches(startup.cache(), KEPT_CACHES);
             }
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "Runner start-up cache not installed: " + e);
@@ -123,6 +126,41 @@ final class PeerBackend implements Backend {
                 LOG.log(Level.DEBUG, "Cannot delete the training files " + startup.trainingOutput() + "*: " + e);
             }
             TRAINING.remove(startup.cache());
+        }
+    }
+
+    /**
+     * Deletes this user's start-up caches beyond the newest {@code kept}, the one just installed included: each
+     * change of java, paths or jars makes a new one (about 20 MB), and nothing else would ever delete the old ones. A
+     * JVM still running from a deleted cache keeps it mapped; the next runner of such a parent trains a new one.
+     *
+     * @param installed the cache just installed, {@code kindling-runner-<user>-<key>.aot}
+     * @param kept how many of this user's caches to keep
+     */
+    static void pruneOlderCaches(Path installed, int kept) {
+        String name = installed.getFileName().toString();
+        String prefix = name.substring(0, name.lastIndexOf('-') + 1); // kindling-runner-<user>-
+        String suffix = name.substring(name.lastIndexOf('.'));
+        try (var siblings = Files.list(installed.getParent())) {
+            java.util.regex.Pattern same = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix)
+                    + "[0-9a-f]{16}" + java.util.regex.Pattern.quote(suffix)); // not a user "a-b"'s for user "a"
+            List<Path> others = siblings.filter(p -> !p.equals(installed))
+                    .filter(p -> same.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))
+                    .sorted(java.util.Comparator.comparing(PeerBackend::modified).reversed()).toList();
+            for (Path old : others.subList(Math.min(others.size(), Math.max(0, kept - 1)), others.size())) {
+                Files.deleteIfExists(old);
+                LOG.log(Level.DEBUG, "Older runner start-up cache deleted: " + old);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "Older runner start-up caches not pruned: " + e);
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path path) {
+        try {
+            return Files.getLastModifiedTime(path);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
         }
     }
 

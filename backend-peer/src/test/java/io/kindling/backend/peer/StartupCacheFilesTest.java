@@ -31,6 +31,28 @@ class StartupCacheFilesTest {
     }
 
     @Test
+    void installingACacheKeepsOnlyTheUsersNewestCaches(@TempDir Path dir) throws Exception {
+        List<Path> older = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) { // oldest first
+            Path cache = Files.write(dir.resolve("kindling-runner-tester-000000000000000" + i + ".aot"),
+                    new byte[] {1});
+            Files.setLastModifiedTime(cache, java.nio.file.attribute.FileTime.fromMillis(1_000_000L * (i + 1)));
+            older.add(cache);
+        }
+        Path otherUser = Files.write(dir.resolve("kindling-runner-tester-x-0000000000000000.aot"), new byte[] {1});
+        Files.setLastModifiedTime(otherUser, java.nio.file.attribute.FileTime.fromMillis(1));
+        Path archive = Files.write(dir.resolve("kindling-runner-tester-0000000000000000.jsa"), new byte[] {1});
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(1));
+        Path cache = dir.resolve("kindling-runner-tester-0123456789abcdef.aot");
+        Path output = dir.resolve(cache.getFileName() + ".44-9.tmp");
+        Files.write(output, new byte[] {1, 2, 3});
+        PeerBackend.installTrained(new PeerBackend.Startup(List.of(), output, cache));
+        List<Path> expected = new java.util.ArrayList<>(List.of(cache, otherUser, archive));
+        expected.addAll(older.subList(6 - (PeerBackend.KEPT_CACHES - 1), 6)); // the newest older ones
+        assertEquals(expected.stream().sorted().toList(), list(dir).stream().sorted().toList());
+    }
+
+    @Test
     void aKilledTrainingRunLeavesNoPartialFile(@TempDir Path dir) throws Exception {
         Path cache = dir.resolve("kindling-runner-tester-4567.aot");
         Path output = dir.resolve(cache.getFileName() + ".43-8.tmp");
