@@ -43,15 +43,7 @@ final class HostNode {
      * @param host where
      * @param cookie the cluster's cookie
      * @param settings more configuration, {@code key=value}
-     */
-    static HostNode start(NetworkHosts hosts, Host host, String cookie, List<String> settings)
-            throws InterruptedException {
-        return start(hosts, host, cookie, settings, ClusterNodeMain.class);
-    }
-
-    /**
-     * Starts a node on a host with another main class, {@link ClusterNodeMain} with commands of its own, and waits
-     * until it listens.
+     * @param mainClass {@link ClusterNodeMain}, or a main of a test's that runs it with commands of its own
      */
     static HostNode start(NetworkHosts hosts, Host host, String cookie, List<String> settings, Class<?> mainClass)
             throws InterruptedException {
