@@ -3,9 +3,7 @@ package io.kindling.benchmarks;
 import io.kindling.testsupport.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** A throwaway CA and one node certificate for the {@code tls} runs, made with {@code keytool}; deleted at exit. */
 final class BenchPki {
@@ -26,8 +24,8 @@ final class BenchPki {
     }
 
     private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        try {
+            io.kindling.testsupport.TempFiles.deleteTree(dir);
         } catch (java.io.IOException e) {
             // a temporary directory: the system cleans it eventually
         }

@@ -8,12 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs the Erlang side of the RPC benchmark ({@code benchmarks/src/main/erlang/rpc_bench.erl}, compiled here with
@@ -72,9 +70,7 @@ final class ErlangRpc {
             } catch (IOException e) {
                 // no epmd: nothing to stop
             }
-            try (Stream<Path> files = Files.walk(beams)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            io.kindling.testsupport.TempFiles.deleteTree(beams);
         }
         return figures;
     }

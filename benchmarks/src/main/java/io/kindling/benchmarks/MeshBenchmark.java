@@ -1,22 +1,17 @@
 package io.kindling.benchmarks;
 
-import java.io.BufferedReader;
+import io.kindling.testsupport.ChildProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -192,8 +187,7 @@ public final class MeshBenchmark {
     }
 
     private static long cpuNanos(List<Worker> workers) {
-        return workers.stream().mapToLong(w -> w.process.toHandle().info().totalCpuDuration().orElseThrow().toNanos())
-                .sum();
+        return workers.stream().mapToLong(Worker::cpuNanos).sum();
     }
 
     private static long bytesOut(List<Worker> workers) throws Exception {
@@ -208,73 +202,51 @@ public final class MeshBenchmark {
     }
 
     /** A {@link MeshHost} JVM and its reply lines. */
-    private static final class Worker {
-        final Process process;
-        final Writer input;
-        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-        private Worker(Process process) {
-            this.process = process;
-            this.input = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // ended
-                }
-            });
-        }
+    private record Worker(ChildProcess process) {
 
         static Worker start(int first, int count, int total, int basePort, long poll, long heartbeat,
                 long timeout, String cookie) throws IOException {
             String java = ProcessHandle.current().info().command().orElse("java");
-            // MESH_LOG=<dir>: each JVM's log (standard error) goes to <dir>/mesh-<first>.log, at WARNING and above
+            // MESH_LOG=<dir>: each JVM's log goes to <dir>/mesh-<first>.log, at WARNING and above
             String logDir = System.getenv("MESH_LOG");
-            ProcessBuilder builder = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xss256k",
-                    "-Djava.util.logging.config.file=" + (logDir == null ? "/dev/null" : logDir + "/jul.properties"),
-                    "--module-path",
-                    System.getProperty("jdk.module.path"), "-m",
-                    "io.kindling.benchmarks/" + MeshHost.class.getName(), Integer.toString(first),
-                    Integer.toString(count), Integer.toString(total), Integer.toString(basePort),
-                    Long.toString(poll), Long.toString(heartbeat), Long.toString(timeout), cookie);
-            if (logDir == null) {
-                builder.redirectErrorStream(true);
-            } else {
-                Files.writeString(Path.of(logDir, "jul.properties"),
-                        "handlers=java.util.logging.ConsoleHandler\n.level=WARNING\n");
-                builder.redirectError(Path.of(logDir, "mesh-" + first + ".log").toFile());
+            String logConfig = "/dev/null";
+            if (logDir != null) {
+                Path config = Path.of(logDir, "jul-" + first + ".properties");
+                Files.writeString(config, "handlers=java.util.logging.FileHandler\n.level=WARNING\n"
+                        + "java.util.logging.FileHandler.pattern=" + Path.of(logDir, "mesh-" + first + ".log")
+                        + "\njava.util.logging.FileHandler.formatter=java.util.logging.SimpleFormatter\n");
+                logConfig = config.toString();
             }
-            return new Worker(builder.start());
+            return new Worker(ChildProcess.start("mesh JVM " + first, List.of(java, "-XX:+UseSerialGC", "-Xss256k",
+                    "-Djava.util.logging.config.file=" + logConfig, "--module-path",
+                    System.getProperty("jdk.module.path"), "-m", "io.kindling.benchmarks/" + MeshHost.class.getName(),
+                    Integer.toString(first), Integer.toString(count), Integer.toString(total),
+                    Integer.toString(basePort), Long.toString(poll), Long.toString(heartbeat),
+                    Long.toString(timeout), cookie), Map.of()));
         }
 
         void send(String command) throws IOException {
-            input.write(command + "\n");
-            input.flush();
+            process.write(command);
         }
 
+        /** Waits for a line it printed (each awaited line is printed once); fails at once on an error line. */
         String await(Predicate<String> wanted) throws Exception {
-            long deadline = System.nanoTime() + REPLY.toNanos();
-            while (true) {
-                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (line == null) {
-                    throw new IllegalStateException("A mesh JVM did not answer within " + REPLY.toSeconds() + " s");
-                }
-                if (wanted.test(line)) {
-                    return line;
-                }
-                if (line.startsWith("ERROR") || line.startsWith("Exception") || line.contains("Error:")) {
-                    throw new IllegalStateException("A mesh JVM failed: " + line);
-                }
-            }
+            return checked(process.awaitLine(REPLY, line -> wanted.test(line) || failed(line)));
         }
 
         String ask(String command, Predicate<String> reply) throws Exception {
-            send(command);
-            return await(reply);
+            return checked(process.send(command, REPLY, line -> reply.test(line) || failed(line)));
+        }
+
+        private static boolean failed(String line) {
+            return line.startsWith("ERROR") || line.startsWith("Exception") || line.contains("Error:");
+        }
+
+        private static String checked(String line) {
+            if (failed(line)) {
+                throw new IllegalStateException("A mesh JVM failed: " + line);
+            }
+            return line;
         }
 
         Stats stats() throws Exception {
@@ -287,12 +259,17 @@ public final class MeshBenchmark {
             return new Stats(values[0], values[1], values[2], (int) values[3]);
         }
 
+        long cpuNanos() {
+            return process.process().toHandle().info().totalCpuDuration().orElseThrow().toNanos();
+        }
+
         void kill() {
-            process.destroyForcibly();
             try {
-                process.waitFor(30, TimeUnit.SECONDS);
+                process.kill();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (AssertionError e) {
+                // it would not die: the benchmark ends anyway, and says nothing more about it
             }
         }
     }

@@ -210,11 +210,21 @@ public final class ChildProcess implements AutoCloseable {
     public String send(String line, Duration timeout, Predicate<String> reply)
             throws IOException, InterruptedException {
         int from = lines.size();
+        write(line);
+        return awaitLineAfter(from, timeout, reply);
+    }
+
+    /**
+     * Sends a line to its standard input without waiting for a reply, as when several processes are told at once.
+     *
+     * @param line what to send
+     * @throws IOException if the line cannot be sent
+     */
+    public void write(String line) throws IOException {
         synchronized (input) { // lines sent from several threads stay whole
             input.write(line + "\n");
             input.flush();
         }
-        return awaitLineAfter(from, timeout, reply);
     }
 
     /** {@return how many lines it printed so far} */

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A real browser for tests: Debian's {@code chromium}, headless, driven over the Chrome DevTools protocol with the
@@ -67,7 +65,7 @@ public final class HeadlessChromium implements AutoCloseable {
                 String log = Files.isRegularFile(profile.resolve("chromium.log"))
                         ? Files.readString(profile.resolve("chromium.log")) : "";
                 process.destroyForcibly();
-                deleteTree(profile);
+                TempFiles.deleteTree(profile);
                 throw new IOException("chromium did not open its DevTools port within " + WAIT.toSeconds()
                         + " s: " + log);
             }
@@ -225,17 +223,7 @@ public final class HeadlessChromium implements AutoCloseable {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
-        deleteTree(profile);
+        TempFiles.deleteTree(profile);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
-    }
 }

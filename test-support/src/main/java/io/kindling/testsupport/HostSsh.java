@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * OpenSSH servers on some of the {@link NetworkHosts}, for tests of runners started over SSH: one {@code sshd} per
@@ -170,10 +168,10 @@ public final class HostSsh implements AutoCloseable {
                 // the hosts' close kills what is left in their namespaces
             }
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        try {
+            TempFiles.deleteTree(dir);
         } catch (IOException e) {
-            // already gone
+            // best effort: a temporary directory
         }
         if (madePrivilegeSeparationDir) {
             PRIVILEGE_SEPARATION.toFile().delete();

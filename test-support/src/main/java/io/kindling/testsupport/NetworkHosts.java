@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Hosts on one machine: Linux network namespaces, each with its own address, for tests of what crosses a network.
@@ -359,10 +357,10 @@ public final class NetworkHosts implements AutoCloseable {
             kill(process);
         }
         removeNamespaces(prefix);
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        try {
+            TempFiles.deleteTree(dir);
         } catch (IOException e) {
-            // already gone
+            // best effort: a temporary directory
         }
     }
 
@@ -391,10 +389,10 @@ public final class NetworkHosts implements AutoCloseable {
             }
             Commands.attempt(null, List.of("ip", "netns", "del", namespace));
             Path etc = Path.of("/etc/netns", namespace);
-            try (Stream<Path> files = Files.exists(etc) ? Files.walk(etc) : Stream.empty()) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            try {
+                TempFiles.deleteTree(etc);
             } catch (IOException e) {
-                // already gone
+                // best effort: the namespace is gone, and with it what the file served
             }
         }
         try {

@@ -110,10 +110,15 @@ public record SshBackendOptions(List<SshHost> hosts, String ssh, Optional<Path> 
                     + aliveCountMax + " and " + outputLines);
         }
         for (String option : sshOptions) {
-            if (!option.matches("[A-Za-z]+=\\S.*")) {
+            if (!isClientOption(option)) {
                 throw new IllegalArgumentException("ssh option '" + option + "' is not Name=value");
             }
         }
+    }
+
+    /** Whether a client option has the form {@code ssh -o} takes: {@code Name=value}. */
+    private static boolean isClientOption(String option) {
+        return option.matches("[A-Za-z]+=\\S.*");
     }
 
     /**
@@ -153,17 +158,11 @@ public record SshBackendOptions(List<SshHost> hosts, String ssh, Optional<Path> 
         SshBackendOptions defaults = of(hosts);
         Optional<Path> identity = file(config, "identity");
         Optional<Path> knownHosts = file(config, "known-hosts");
-        int aliveCountMax = config.getInt("alive-count-max", defaults.aliveCountMax());
-        int outputLines = config.getInt("output-lines", defaults.outputLines());
-        for (String key : List.of("alive-count-max", "output-lines")) {
-            if (config.getInt(key, 1) < 1) {
-                throw new ConfigException(config.fullKey(key), "Setting " + config.fullKey(key)
-                        + " must be at least 1");
-            }
-        }
+        int aliveCountMax = atLeastOne(config, "alive-count-max", defaults.aliveCountMax());
+        int outputLines = atLeastOne(config, "output-lines", defaults.outputLines());
         List<String> sshOptions = config.getList("ssh-options");
         for (String option : sshOptions) {
-            if (!option.matches("[A-Za-z]+=\\S.*")) {
+            if (!isClientOption(option)) {
                 throw new ConfigException(config.fullKey("ssh-options"), "Setting " + config.fullKey("ssh-options")
                         + ": '" + option + "' is not Name=value, as for ssh -o");
             }
@@ -176,6 +175,14 @@ public record SshBackendOptions(List<SshHost> hosts, String ssh, Optional<Path> 
                 config.get("module-path").map(String::trim).orElse(defaults.modulePath()),
                 config.get("class-path").map(String::trim).orElse(defaults.classPath()),
                 config.getList("jvm-options"), outputLines);
+    }
+
+    private static int atLeastOne(Config config, String key, int defaultValue) {
+        int value = config.getInt(key, defaultValue);
+        if (value < 1) {
+            throw new ConfigException(config.fullKey(key), "Setting " + config.fullKey(key) + " must be at least 1");
+        }
+        return value;
     }
 
     private static Optional<Path> file(Config config, String key) {
