@@ -31,7 +31,8 @@ class CrossHostDiscoveryTest {
 
     @Test
     void formsThroughDns() throws Exception {
-        formsAndCalls(closer.add(HostCluster.create(2, 1)), host -> List.of("kindling.cluster.strategy=dns", "kindling.cluster.poll-interval=1s",
+        formsAndCalls(closer.add(HostCluster.create(2, 1)), host -> List.of("kindling.cluster.strategy=dns",
+                "kindling.cluster.poll-interval=1s",
                 "kindling.strategy.dns.query=hosts.kindling.test", "kindling.strategy.dns.basename=node",
                 "kindling.strategy.dns.port=" + HostNode.PORT));
     }

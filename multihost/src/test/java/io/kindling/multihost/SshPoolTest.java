@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.testsupport.Await;
 import io.kindling.testsupport.Closer;
-import io.kindling.testsupport.Commands;
 import io.kindling.testsupport.HostSsh;
 import io.kindling.testsupport.NetworkHosts;
 import io.kindling.testsupport.NetworkHosts.Host;
@@ -30,20 +29,22 @@ class SshPoolTest {
 
     @RegisterExtension
     final Closer closer = new Closer();
-    /** The pool's parent, for the helpers below. */
+    /** The hosts and the pool's parent, for the helpers below. */
+    private NetworkHosts hosts;
     private HostNode parent;
 
     @Test
     void runnersSpreadOverHostsAndAHostCutOffIsReplaced() throws Exception {
         HostCluster cluster = closer.add(HostCluster.create(1, 2));
-        NetworkHosts hosts = cluster.hosts;
+        hosts = cluster.hosts;
         HostSsh ssh = closer.add(HostSsh.start(hosts, List.of(hosts.host(2), hosts.host(3))));
         Host h2 = hosts.host(2);
         Host h3 = hosts.host(3);
         String runnerHosts = "root@" + h2.address() + ",root@" + h3.address();
         HostNode parent = cluster.start(hosts.host(1), List.of("kindling.pools=work",
                 "kindling.pool.work.backend=ssh", "kindling.pool.work.min=2", "kindling.pool.work.max=2",
-                "kindling.pool.work.boot-timeout=60s", "kindling.pool.work.max-concurrency=1", "kindling.backend.ssh.hosts=" + runnerHosts,
+                "kindling.pool.work.boot-timeout=60s", "kindling.pool.work.max-concurrency=1",
+                "kindling.backend.ssh.hosts=" + runnerHosts,
                 "kindling.backend.ssh.identity=" + ssh.identity(), "kindling.backend.ssh.known-hosts="
                         + ssh.knownHosts(), "kindling.backend.ssh.connect-timeout=3s",
                 "kindling.backend.ssh.alive-interval=1s", "kindling.backend.ssh.alive-count-max=2"),
@@ -119,8 +120,8 @@ class SshPoolTest {
 
     private Set<String> awaitRunners(String what, java.util.function.Predicate<Set<String>> wanted)
             throws InterruptedException {
-        java.util.concurrent.atomic.AtomicReference<Set<String>> seen = new java.util.concurrent.atomic.AtomicReference<>(
-                Set.of());
+        java.util.concurrent.atomic.AtomicReference<Set<String>> seen =
+                new java.util.concurrent.atomic.AtomicReference<>(Set.of());
         Await.until(what, Duration.ofSeconds(90), () -> "runners " + seen.get() + "; parent's output:\n"
                 + parent.process.output(), () -> {
                     try {
@@ -134,14 +135,12 @@ class SshPoolTest {
     }
 
     /** {@return the command lines of the processes in a host's namespace} */
-    private static List<String> processes(Host host) {
-        String pids = Commands.attempt(null, List.of("ip", "netns", "pids", host.namespace())).output();
-        return Arrays.stream(pids.split("\\s+")).filter(pid -> pid.matches("\\d+"))
-                .map(pid -> ProcessHandle.of(Long.parseLong(pid)).flatMap(p -> p.info().commandLine()).orElse(""))
+    private List<String> processes(Host host) {
+        return hosts.processes(host).stream().map(p -> p.info().commandLine().orElse(""))
                 .filter(command -> !command.isEmpty()).toList();
     }
 
-    private static long runnerProcesses(Host host) {
+    private long runnerProcesses(Host host) {
         return processes(host).stream().filter(command -> command.contains("RunnerMain")).count();
     }
 }

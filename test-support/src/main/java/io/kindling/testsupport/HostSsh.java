@@ -14,10 +14,10 @@ import java.util.Map;
 /**
  * OpenSSH servers on some of the {@link NetworkHosts}, for tests of runners started over SSH: one {@code sshd} per
  * host on port 22 of its address, each with a host key of its own, accepting one client key (root may log in with
- * it, keys only), or one on loopback ({@link #onLoopback()}). {@link #identity()} is that key and {@link #knownHosts()} names every server's host key, so a
- * client checks host keys strictly. Closing it stops the servers and deletes the keys; the hosts' own
- * {@link NetworkHosts#close} kills whatever the sessions left. Needs {@code sshd} (Debian {@code openssh-server}) and
- * {@code ssh-keygen} ({@code openssh-client}).
+ * it, keys only), or one on loopback ({@link #onLoopback()}). {@link #identity()} is that key and
+ * {@link #knownHosts()} names every server's host key, so a client checks host keys strictly. Closing it stops the
+ * servers and deletes the keys; the hosts' own {@link NetworkHosts#close} kills whatever the sessions left. Needs
+ * {@code sshd} (Debian {@code openssh-server}) and {@code ssh-keygen} ({@code openssh-client}).
  */
 public final class HostSsh implements AutoCloseable {
 

@@ -116,7 +116,8 @@ public final class NetworkHosts implements AutoCloseable {
     public static NetworkHosts create(int... hostsPerSite) {
         if (hostsPerSite.length == 0 || hostsPerSite.length > 200 || Arrays.stream(hostsPerSite).anyMatch(n -> n < 0)
                 || Arrays.stream(hostsPerSite).sum() > 200 || Arrays.stream(hostsPerSite).sum() == 0) {
-            throw new IllegalArgumentException("1 to 200 hosts on 1 to 200 sites, not " + Arrays.toString(hostsPerSite));
+            throw new IllegalArgumentException("1 to 200 hosts on 1 to 200 sites, not "
+                    + Arrays.toString(hostsPerSite));
         }
         removeLeftovers();
         String prefix = "kindling-" + ProcessHandle.current().pid() + "-" + CREATED.incrementAndGet();
@@ -381,12 +382,7 @@ public final class NetworkHosts implements AutoCloseable {
             if (!matcher.matches() || !matcher.group(1).equals(setPrefix)) {
                 continue;
             }
-            String pids = Commands.attempt(null, List.of("ip", "netns", "pids", namespace)).output();
-            for (String pid : pids.split("\\s+")) {
-                if (pid.matches("\\d+")) {
-                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
-                }
-            }
+            processesIn(namespace).forEach(ProcessHandle::destroyForcibly);
             Commands.attempt(null, List.of("ip", "netns", "del", namespace));
             Path etc = Path.of("/etc/netns", namespace);
             try {
@@ -400,6 +396,22 @@ public final class NetworkHosts implements AutoCloseable {
         } catch (IOException e) {
             // not empty, or not ours to remove
         }
+    }
+
+    /**
+     * The processes running on a host now, whoever started them (a server's sessions too).
+     *
+     * @param host the host
+     * @return its processes
+     */
+    public List<ProcessHandle> processes(Host host) {
+        return processesIn(host.namespace());
+    }
+
+    private static List<ProcessHandle> processesIn(String namespace) {
+        String pids = Commands.attempt(null, List.of("ip", "netns", "pids", namespace)).output();
+        return Arrays.stream(pids.split("\\s+")).filter(pid -> pid.matches("\\d+"))
+                .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)).stream()).toList();
     }
 
     /** Removes the namespaces of JVMs that died before they could (killed, say). */
