@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  *       on one whose scaling policy booted the 8 runners beforehand: p50 and p99 over every call of every round;</li>
  *   <li>warm overhead: {@code pool.call} against {@code Node.call} to the same runner.</li>
  * </ul>
- * Arguments: {@code --cold N} (default 20), {@code --burst-rounds N} (default 5), {@code --warm N} (default 20000),
- * {@code --no-erlang}.
+ * Arguments: {@code --cold N} (default 20), {@code --burst-rounds N} (default 5; 0 skips the bursts),
+ * {@code --warm N} (default 20000; 0 skips it), {@code --no-erlang}.
  */
 public final class PoolBenchmark {
 
@@ -60,8 +60,8 @@ public final class PoolBenchmark {
             Arrays.sort(colds);
             double coldMedian = colds[cold / 2];
             double coldP90 = colds[Math.max(0, (cold * 9) / 10 - 1)];
-            RpcBenchmark.print("pool   cold  kindling_median_ms=%.1f p90_ms=%.1f first_ms=%.1f", coldMedian, coldP90,
-                    first);
+            RpcBenchmark.print("pool   cold  kindling_median_ms=%.1f p90_ms=%.1f first_ms=%.1f target_ms=90",
+                    coldMedian, coldP90, first);
             if (erlang) {
                 Map<String, Double> peer = ErlangRpc.peerColdCalls(cold);
                 if (peer.containsKey("peer cold_median_ms")) {
@@ -71,9 +71,13 @@ public final class PoolBenchmark {
                 }
             }
 
-            burst(node, "on_demand", burstRounds, false);
-            burst(node, "prewarmed", burstRounds, true);
-            warmOverhead(node, warm);
+            if (burstRounds > 0) {
+                burst(node, "on_demand", burstRounds, false);
+                burst(node, "prewarmed", burstRounds, true);
+            }
+            if (warm > 0) {
+                warmOverhead(node, warm);
+            }
         }
     }
 

@@ -16,8 +16,10 @@ import io.kindling.api.Subscription;
 import io.kindling.api.metrics.NodeMetrics;
 import io.kindling.api.metrics.PoolMetrics;
 import io.kindling.api.spi.NodeExtension;
+import io.kindling.api.spi.RunnerProtocol;
 import io.kindling.core.internal.AddressFile;
 import io.kindling.core.internal.Futures;
+import io.kindling.core.internal.LazyLogger;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.NodeRuntime;
 import io.kindling.core.internal.NodeStartup;
@@ -67,7 +69,7 @@ import java.util.function.Consumer;
  */
 public final class KindlingNode implements Node {
 
-    private static final System.Logger LOG = System.getLogger(KindlingNode.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(KindlingNode.class.getName());
 
     private final NodeName name;
     /** When the node was built, for its uptime ({@link SystemTasks#info()}). */
@@ -152,7 +154,12 @@ public final class KindlingNode implements Node {
             throw e;
         }
         writeAddressFile();
-        LOG.log(Level.INFO, "Node " + name + " listening on " + address.host() + ":" + address.port());
+        // A runner's start is its pool's to report ("runner … up in … ms"). Its own line would be the runner JVM's
+        // first use of logging, whose set-up (finding the logger, then formatting: about 35 ms there) would delay
+        // its first call.
+        if (plugins.attributes().get(RunnerProtocol.POOL_ATTRIBUTE).isEmpty()) {
+            LOG.log(Level.INFO, "Node " + name + " listening on " + address.host() + ":" + address.port());
+        }
         return this;
     }
 

@@ -55,6 +55,30 @@ class ConfigAndPluginsTest {
     }
 
     @Test
+    void withoutBundledFilesOnlyTheProcessLayersAreRead() throws Exception {
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        Files.writeString(classes.resolve("kindling.properties"), "kindling.connect.timeout=7s\n");
+        Path file = dir.resolve("runner.conf");
+        Files.writeString(file, "kindling.handshake.timeout=8s\n");
+        Properties system = new Properties();
+        system.setProperty("kindling.heartbeat.interval", "9s");
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {
+                classes.toUri().toURL()}, null)) {
+            KindlingConfig.Builder builder = KindlingConfig.builder().classLoader(loader).systemProperties(system)
+                    .environment(Map.of("KINDLING_CONFIG", file.toString(), "KINDLING_CODEC", "java"));
+            KindlingConfig all = builder.build();
+            assertEquals("7s", all.get("kindling.connect.timeout").orElseThrow(), "the class path file");
+            assertEquals("5s", all.get("kindling.heartbeat.timeout").orElseThrow(), "core's defaults");
+            KindlingConfig runner = builder.bundledFiles(false).build();
+            assertTrue(runner.get("kindling.connect.timeout").isEmpty(), "no class path file: " + runner.keys());
+            assertTrue(runner.get("kindling.heartbeat.timeout").isEmpty(), "no defaults: " + runner.keys());
+            assertEquals("8s", runner.get("kindling.handshake.timeout").orElseThrow(), "KINDLING_CONFIG");
+            assertEquals("java", runner.get("kindling.codec").orElseThrow(), "environment");
+            assertEquals("9s", runner.get("kindling.heartbeat.interval").orElseThrow(), "system property");
+        }
+    }
+
+    @Test
     void badValuesNameTheKeyTheValueAndWhereItCameFrom() {
         KindlingConfig config = KindlingConfig.builder().systemProperties(new Properties())
                 .environment(Map.of("KINDLING_HEARTBEAT_TIMEOUT", "often")).build();

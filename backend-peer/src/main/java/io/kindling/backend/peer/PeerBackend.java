@@ -28,6 +28,8 @@ final class PeerBackend implements Backend {
     static final int KEPT_CACHES = 4;
     /** Caches being trained by a runner of this JVM: one trainer per cache. */
     private static final Set<Path> TRAINING = ConcurrentHashMap.newKeySet();
+    /** Each options' cache file, by java, JVM options and kind. */
+    private static final java.util.Map<String, Path> CACHE_FILES = new ConcurrentHashMap<>();
 
     /** Core's runner entry point; the child finds it on the parent's module path or class path. */
     private final Class<?> runnerMain;
@@ -198,9 +200,15 @@ final class PeerBackend implements Backend {
      * One cache per java, paths, jar contents (size and modification time of each jar, also of each jar in a
      * module-path directory) and options: a change of any of them makes a new one. Without the jars' stamps, a
      * deploy that replaced the jars in place would keep pointing runners at a cache the JVM rejects as stale, and
-     * every runner would start without one.
+     * every runner would start without one. Worked out once per JVM and options (stamping the jars took about 2 ms
+     * of each boot): a deploy that replaces the jars restarts this JVM too.
      */
     private Path cacheFile(String suffix) {
+        return CACHE_FILES.computeIfAbsent(options.java() + "\0" + options.jvmOptions() + "\0" + suffix,
+                unused -> newCacheFile(suffix));
+    }
+
+    private Path newCacheFile(String suffix) {
         StringBuilder jars = new StringBuilder();
         for (String path : List.of(System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path",
                 ""))) {

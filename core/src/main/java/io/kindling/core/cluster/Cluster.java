@@ -10,6 +10,7 @@ import io.kindling.api.NodeName;
 import io.kindling.api.Subscription;
 import io.kindling.api.spi.DiscoveryStrategy;
 import io.kindling.api.spi.DiscoveryStrategyProvider;
+import io.kindling.core.internal.LazyLogger;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.PluginLookup;
 import io.kindling.core.internal.cluster.RefreshLoop;
@@ -70,7 +71,7 @@ import java.util.function.Consumer;
  */
 public final class Cluster implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(Cluster.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Cluster.class.getName());
 
     private final Node node;
     private final DiscoveryStrategy strategy;

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AddressFile implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(AddressFile.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(AddressFile.class.getName());
 
     private final Path path;
     private final ScheduledFuture<?> touch;

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  */
 public final class Listeners<E> {
 
-    private static final System.Logger LOG = System.getLogger(Listeners.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Listeners.class.getName());
 
     private final String owner;
     private final List<Consumer<? super E>> listeners = new CopyOnWriteArrayList<>();

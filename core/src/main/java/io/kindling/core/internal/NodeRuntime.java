@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class NodeRuntime {
 
-    private static final System.Logger LOG = System.getLogger(NodeRuntime.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(NodeRuntime.class.getName());
     private static final ThreadLocal<Node> CURRENT = new ThreadLocal<>();
     /** The node decoding a call's result on this thread, while it does. */
     private static final ThreadLocal<NodeName> RECEIVING = new ThreadLocal<>();

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  */
 public final class PluginLookup {
 
-    private static final System.Logger LOG = System.getLogger(PluginLookup.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(PluginLookup.class.getName());
 
     private static final int MAX_LOAD_ERRORS = 100;
 
@@ -54,7 +54,7 @@ public final class PluginLookup {
      */
     public static <P extends PluginProvider<?>> Map<String, P> providers(Class<P> type, ClassLoader loader) {
         Objects.requireNonNull(type, "type");
-        ServiceLoader<P> serviceLoader = loader == null ? ServiceLoader.load(type) : ServiceLoader.load(type, loader);
+        ServiceLoader<P> serviceLoader = serviceLoader(type, loader);
         Map<String, P> byName = new TreeMap<>();
         for (ServiceLoader.Provider<P> candidate : iterate(serviceLoader, type)) {
             P provider;
@@ -122,6 +122,21 @@ public final class PluginLookup {
      */
     public static String kind(Class<?> type) {
         return KINDS.getOrDefault(type, type.getSimpleName());
+    }
+
+    /**
+     * The service loader of a kind. With the system class loader, an empty class path and Kindling in the boot
+     * layer, it reads the boot layer's modules only, which finds the same providers: a loader that also searches
+     * the class path asks every module of the module path for a {@code META-INF/services} file, and so opens every
+     * jar (about 12 ms for 36 modules in a fresh runner JVM, which otherwise reads none of them).
+     */
+    private static <P> ServiceLoader<P> serviceLoader(Class<P> type, ClassLoader loader) {
+        ClassLoader effective = loader != null ? loader : Thread.currentThread().getContextClassLoader();
+        if (effective == ClassLoader.getSystemClassLoader() && System.getProperty("java.class.path", "").isBlank()
+                && PluginLookup.class.getModule().getLayer() == ModuleLayer.boot()) {
+            return ServiceLoader.load(ModuleLayer.boot(), type);
+        }
+        return loader == null ? ServiceLoader.load(type) : ServiceLoader.load(type, loader);
     }
 
     private static <P> List<ServiceLoader.Provider<P>> iterate(ServiceLoader<P> serviceLoader, Class<P> type) {

@@ -13,6 +13,7 @@ import io.kindling.api.metrics.PoolMetrics;
 import io.kindling.api.spi.Backend;
 import io.kindling.api.spi.ScalingPolicy;
 import io.kindling.core.internal.Futures;
+import io.kindling.core.internal.LazyLogger;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.pool.Placement;
 import io.kindling.core.internal.pool.PoolRegistry;
@@ -67,7 +68,7 @@ import java.util.function.Consumer;
  */
 public final class Pool implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(Pool.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Pool.class.getName());
 
     private final PoolSettings settings;
     private final Listeners<PoolEvent> events;

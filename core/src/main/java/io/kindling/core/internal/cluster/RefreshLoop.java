@@ -4,6 +4,7 @@ import io.kindling.api.KindlingException;
 import io.kindling.core.cluster.ClusterEvent;
 import io.kindling.core.cluster.RefreshResult;
 import io.kindling.core.internal.Futures;
+import io.kindling.core.internal.LazyLogger;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.Threads;
 import java.lang.System.Logger.Level;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RefreshLoop {
 
-    private static final System.Logger LOG = System.getLogger(RefreshLoop.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RefreshLoop.class.getName());
 
     private final String cluster;
     private final Duration pollInterval;

@@ -8,6 +8,7 @@ import io.kindling.api.spi.Discovery;
 import io.kindling.api.spi.DiscoveryStrategy;
 import io.kindling.core.cluster.PrunePolicy;
 import io.kindling.core.cluster.RefreshResult;
+import io.kindling.core.internal.LazyLogger;
 import io.kindling.core.internal.jfr.ClusterRefreshEvent;
 import io.kindling.core.internal.jfr.Jfr;
 import java.lang.System.Logger.Level;
@@ -37,7 +38,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class Refresher {
 
-    private static final System.Logger LOG = System.getLogger(Refresher.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Refresher.class.getName());
     /** How much longer than the connect timeout a refresh waits for a strategy's connect hook. */
     private static final long CONNECT_SLACK_NANOS = TimeUnit.SECONDS.toNanos(1);
 

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
-import java.lang.reflect.Method;
 
 /**
  * Serializable lambdas as their {@link SerializedLambda} form and back, through the same privileged hooks Java
@@ -16,19 +15,27 @@ import java.lang.reflect.Method;
  */
 public final class Lambdas {
 
-    /** {@code sun.reflect.ReflectionFactory} (module jdk.unsupported), looked up by name: it is not API. */
-    private static final Object REFLECTION;
-    private static final Method WRITE_REPLACE_FOR;
+    /**
+     * {@code sun.reflect.ReflectionFactory.writeReplaceForSerialization}, bound to the factory (module
+     * jdk.unsupported, looked up by name: it is not API). Through method handles, not reflection: a reflective call
+     * spins method handle classes in a fresh JVM, about 4 ms of a runner's first call.
+     */
+    private static final MethodHandle WRITE_REPLACE_FOR;
+    /** {@code SerializedLambda.readResolve}, for capturing classes whose {@code $deserializeLambda$} is not open. */
     private static final MethodHandle READ_RESOLVE;
 
     static {
         try {
-            Class<?> factory = Class.forName("sun.reflect.ReflectionFactory");
-            REFLECTION = factory.getMethod("getReflectionFactory").invoke(null);
-            WRITE_REPLACE_FOR = factory.getMethod("writeReplaceForSerialization", Class.class);
-            READ_RESOLVE = (MethodHandle) factory.getMethod("readResolveForSerialization", Class.class)
-                    .invoke(REFLECTION, SerializedLambda.class);
-        } catch (ReflectiveOperationException e) {
+            Class<?> type = Class.forName("sun.reflect.ReflectionFactory");
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Object factory = lookup.findStatic(type, "getReflectionFactory", MethodType.methodType(type))
+                    .asType(MethodType.methodType(Object.class)).invokeExact();
+            WRITE_REPLACE_FOR = lookup.findVirtual(type, "writeReplaceForSerialization",
+                    MethodType.methodType(MethodHandle.class, Class.class)).bindTo(factory);
+            READ_RESOLVE = (MethodHandle) lookup.findVirtual(type, "readResolveForSerialization",
+                    MethodType.methodType(MethodHandle.class, Class.class)).bindTo(factory)
+                    .invokeExact((Class<?>) SerializedLambda.class);
+        } catch (Throwable e) {
             throw new ExceptionInInitializerError(e);
         }
     }
@@ -41,8 +48,8 @@ public final class Lambdas {
                 return null;
             }
             try {
-                return (MethodHandle) WRITE_REPLACE_FOR.invoke(REFLECTION, type);
-            } catch (ReflectiveOperationException e) {
+                return (MethodHandle) WRITE_REPLACE_FOR.invokeExact(type);
+            } catch (Throwable e) {
                 return null;
             }
         }

@@ -1,6 +1,7 @@
 package io.kindling.core.internal.pool;
 
 import io.kindling.api.spi.ScalingPolicy;
+import io.kindling.core.internal.LazyLogger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FleetUpkeep {
 
-    private static final System.Logger LOG = System.getLogger(FleetUpkeep.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(FleetUpkeep.class.getName());
     /** How long an idle check may take on the runner. */
     static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
 

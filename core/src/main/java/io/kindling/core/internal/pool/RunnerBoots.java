@@ -6,6 +6,7 @@ import io.kindling.api.NodeName;
 import io.kindling.api.spi.Backend;
 import io.kindling.api.spi.RunnerHandle;
 import io.kindling.api.spi.RunnerProtocol;
+import io.kindling.core.internal.LazyLogger;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.jfr.Jfr;
 import io.kindling.core.internal.jfr.RunnerBootEvent;
@@ -35,7 +36,7 @@ import java.util.stream.Collectors;
  */
 final class RunnerBoots {
 
-    private static final System.Logger LOG = System.getLogger(RunnerBoots.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RunnerBoots.class.getName());
     private static final long MAX_BOOT_BACKOFF_MILLIS = 5000;
 
     private final RunnerFleet fleet;

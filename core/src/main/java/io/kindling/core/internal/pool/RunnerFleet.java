@@ -6,6 +6,7 @@ import io.kindling.api.NodeName;
 import io.kindling.api.PoolShutdownException;
 import io.kindling.api.spi.Backend;
 import io.kindling.api.spi.RunnerHandle;
+import io.kindling.core.internal.LazyLogger;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.pool.PoolEvent;
 import java.lang.System.Logger.Level;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class RunnerFleet {
 
-    private static final System.Logger LOG = System.getLogger(RunnerFleet.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RunnerFleet.class.getName());
     /** How long a runner may take to end when the pool stops it. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     /** How long shutdown waits for all runners to end. */

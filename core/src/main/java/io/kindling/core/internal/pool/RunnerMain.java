@@ -3,17 +3,17 @@ package io.kindling.core.internal.pool;
 import io.kindling.api.spi.RunnerEntryPoint;
 import io.kindling.api.spi.RunnerProtocol;
 import io.kindling.core.KindlingNode;
+import io.kindling.core.internal.LazyLogger;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The entry point of a runner process, for backends that start one (such as {@code backend-peer}), speaking the
@@ -25,7 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class RunnerMain {
 
-    private static final System.Logger LOG = System.getLogger(RunnerMain.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RunnerMain.class.getName());
     private static final AtomicReference<KindlingNode> RUNNING = new AtomicReference<>();
 
     private RunnerMain() {
@@ -64,11 +64,13 @@ public final class RunnerMain {
             fail("bad runner spec: " + e.getMessage());
             return;
         }
-        start.parentPid().ifPresent(pid -> ProcessHandle.of(pid).ifPresentOrElse(
-                parent -> parent.onExit().thenRun(() -> exit(RunnerProtocol.EXIT_PARENT_LOST,
-                        "the parent process exited")),
-                () -> exit(RunnerProtocol.EXIT_PARENT_LOST, "the parent process is gone")));
+        // The watchers start on their own thread: setting up a process watch takes several milliseconds in a fresh
+        // JVM, which the node's start need not wait for.
         Thread.ofPlatform().daemon().name("kindling-runner-stdin").start(() -> {
+            start.parentPid().ifPresent(pid -> ProcessHandle.of(pid).ifPresentOrElse(
+                    parent -> parent.onExit().thenRun(() -> exit(RunnerProtocol.EXIT_PARENT_LOST,
+                            "the parent process exited")),
+                    () -> exit(RunnerProtocol.EXIT_PARENT_LOST, "the parent process is gone")));
             try {
                 while (in.read() >= 0) {
                     // the parent sends nothing more; the end of input is the signal
@@ -100,22 +102,20 @@ public final class RunnerMain {
     }
 
     /**
-     * Starts, on other threads, the one-time initializations the boot path would otherwise wait for in turn: the
-     * security providers behind the handshake's random nonces and HMAC, and the logging backend. They run while
-     * this thread reads the spec and starts the node.
+     * Starts, on another thread, the one-time initialization the handshake would otherwise wait for: the security
+     * provider behind its random nonces and its HMAC's digest. It runs while this thread reads the spec and starts
+     * the node. (Logging is not warmed: a runner logs nothing on its way to its first call, and setting logging up
+     * would take CPU from that way.)
      */
     private static void warmUp() {
         Thread.ofPlatform().daemon().name("kindling-runner-warm-crypto").start(() -> {
             try {
                 new SecureRandom().nextLong();
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(new byte[] {1}, "HmacSHA256"));
-                mac.doFinal(new byte[1]);
+                MessageDigest.getInstance("SHA-256").digest(new byte[1]);
             } catch (GeneralSecurityException e) {
                 // the handshake will report it
             }
         });
-        Thread.ofPlatform().daemon().name("kindling-runner-warm-logging").start(() -> LOG.isLoggable(Level.INFO));
     }
 
     private static void fail(String reason) {

@@ -5,8 +5,10 @@ import io.kindling.api.NodeEvent;
 import io.kindling.api.NodeName;
 import io.kindling.api.spi.RunnerProtocol;
 import io.kindling.api.spi.RunnerSpec;
+import io.kindling.core.KindlingConfig;
 import io.kindling.core.KindlingNode;
 import io.kindling.core.internal.AppVersion;
+import io.kindling.core.internal.LazyLogger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +25,7 @@ import java.util.function.Consumer;
  */
 public final class RunnerNode {
 
-    private static final System.Logger LOG = System.getLogger(RunnerNode.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RunnerNode.class.getName());
     /** The pause between attempts to reach a parent that is briefly unreachable. */
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
@@ -57,7 +59,10 @@ public final class RunnerNode {
     public static KindlingNode start(RunnerSpec spec, ClassLoader classLoader, Consumer<String> whenStopped,
             Consumer<String> phases) {
         long deadline = System.nanoTime() + spec.bootTimeout().toNanos();
-        KindlingNode.Builder builder = KindlingNode.builder();
+        // The parent's settings carry the layers in its jars (core's defaults, kindling.properties), which are the
+        // runner's jars too: the runner does not read them again (that opens jars: about 20 ms of its boot).
+        KindlingNode.Builder builder = KindlingNode.builder()
+                .config(KindlingConfig.builder().bundledFiles(false).build());
         spec.settings().forEach(builder::set); // the parent's configuration first: what follows is the runner's own
         // it listens on its own name's host: the parent's for local runners, another host's for the ssh backend
         builder.name(spec.runnerName()).cookie(spec.cookie())

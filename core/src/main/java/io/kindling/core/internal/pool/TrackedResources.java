@@ -2,6 +2,7 @@ package io.kindling.core.internal.pool;
 
 import io.kindling.api.Node;
 import io.kindling.api.NodeName;
+import io.kindling.core.internal.LazyLogger;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TrackedResources {
 
-    private static final System.Logger LOG = System.getLogger(TrackedResources.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(TrackedResources.class.getName());
 
     /** A resource a runner holds for its parent. */
     private record Held(NodeName runner, AutoCloseable release) {

@@ -7,6 +7,7 @@ import io.kindling.api.spi.BackendProvider;
 import io.kindling.api.spi.RunnerHandle;
 import io.kindling.api.spi.RunnerSpec;
 import io.kindling.core.KindlingNode;
+import io.kindling.core.internal.LazyLogger;
 import io.kindling.core.internal.pool.RunnerNode;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -39,7 +40,7 @@ public final class LocalBackendProvider implements BackendProvider {
 
     /** Runners as in-process nodes. */
     static final class LocalBackend implements Backend {
-        private static final System.Logger LOG = System.getLogger(LocalBackend.class.getName());
+        private static final System.Logger LOG = LazyLogger.of(LocalBackend.class.getName());
         private final Set<Handle> handles = ConcurrentHashMap.newKeySet();
 
         @Override

@@ -1,6 +1,7 @@
 package io.kindling.core.internal.wire;
 
 import io.kindling.api.spi.Transport;
+import io.kindling.core.internal.LazyLogger;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.function.BooleanSupplier;
@@ -16,7 +17,7 @@ import java.util.function.Consumer;
  */
 final class AcceptLoop implements Runnable {
 
-    private static final System.Logger LOG = System.getLogger(AcceptLoop.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(AcceptLoop.class.getName());
     private static final long BACKOFF_MIN_MS = 10;
     private static final long BACKOFF_MAX_MS = 1_000;
 

@@ -8,6 +8,7 @@ import io.kindling.api.NodeAttributes;
 import io.kindling.api.NodeName;
 import io.kindling.api.NodeUnreachableException;
 import io.kindling.api.spi.Transport;
+import io.kindling.core.internal.LazyLogger;
 import io.kindling.core.internal.jfr.HandshakeEvent;
 import io.kindling.core.internal.jfr.Jfr;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Authenticator {
 
-    private static final System.Logger LOG = System.getLogger(Authenticator.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Authenticator.class.getName());
     /** Failed incoming handshakes: anyone who can reach the port can cause them. */
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
 

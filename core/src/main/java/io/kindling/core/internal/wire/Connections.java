@@ -11,8 +11,10 @@ import io.kindling.api.NodeUnreachableException;
 import io.kindling.api.RpcTimeoutException;
 import io.kindling.api.spi.Transport;
 import io.kindling.core.internal.Futures;
+import io.kindling.core.internal.LazyLogger;
 import io.kindling.core.internal.Listeners;
 import io.kindling.core.internal.NodeRuntime;
+import io.kindling.core.internal.Threads;
 import io.kindling.core.internal.jfr.Jfr;
 import io.kindling.core.internal.jfr.NodeDownEvent;
 import io.kindling.core.internal.jfr.NodeUpEvent;
@@ -20,7 +22,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -33,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,8 +51,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Connections {
 
-    private static final System.Logger LOG = System.getLogger(Connections.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final System.Logger LOG = LazyLogger.of(Connections.class.getName());
     /** How much longer than the connect timeout a caller waits on a dial that another thread runs. */
     private static final long CONNECT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -85,14 +86,15 @@ public final class Connections {
         this.runtime = runtime;
         this.self = runtime.name();
         this.transport = transport;
-        this.authenticator = new Authenticator(self, cookie, RANDOM.nextLong(), attributes,
+        // The incarnation tells a restarted node from its predecessor; it proves nothing (the cookie does), so it
+        // need not wait for the security provider, which a fresh runner JVM is still setting up at this point.
+        this.authenticator = new Authenticator(self, cookie, ThreadLocalRandom.current().nextLong(), attributes,
                 settings.handshakeTimeout(), settings.failureDelay(), runtime.scheduler());
         this.gate = new HandshakeGate(self.toString(), settings.maxHandshakes(), settings.maxHandshakesPerSource());
         this.events = events;
         this.settings = settings;
         // Platform threads: busy tasks on every carrier of the virtual threads must not stall the protocol.
-        this.io = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("kindling-io-" + self.name()
-                + "-", 0).factory());
+        this.io = Executors.newCachedThreadPool(Threads.numberedDaemons("kindling-io-" + self.name() + "-"));
         this.connectTimeout = settings.connectTimeout();
         long tick = settings.heartbeatInterval().toNanos();
         long timeout = settings.heartbeatTimeout().toNanos();

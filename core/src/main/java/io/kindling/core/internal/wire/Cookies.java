@@ -2,6 +2,7 @@ package io.kindling.core.internal.wire;
 
 import io.kindling.api.Config;
 import io.kindling.api.ConfigException;
+import io.kindling.core.internal.LazyLogger;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -39,7 +40,7 @@ import javax.crypto.spec.PBEKeySpec;
  */
 public final class Cookies {
 
-    private static final System.Logger LOG = System.getLogger(Cookies.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Cookies.class.getName());
     /** Cookies shorter than this many bytes get a warning. */
     static final int SHORT_COOKIE = 16;
     /** PBKDF2 iterations: each offline guess costs this many HMAC-SHA256 computations. */

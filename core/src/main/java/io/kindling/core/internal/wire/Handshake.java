@@ -12,13 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The handshake that opens every connection, before any frame is decoded by a codec. Only fixed-shape fields are
@@ -187,18 +184,10 @@ public final class Handshake {
 
     static byte[] proof(byte[] key, String role, NodeName dialer, NodeName acceptor, byte[] dialerNonce,
             byte[] acceptorNonce, byte[] binding) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(("kindling-v" + VERSION + " " + role + " ").getBytes(StandardCharsets.UTF_8));
-            mac.update((dialer + " " + acceptor + " ").getBytes(StandardCharsets.UTF_8));
-            mac.update(dialerNonce);
-            mac.update(acceptorNonce);
-            mac.update(binding);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
-        }
+        return new HmacSha256(key)
+                .update(("kindling-v" + VERSION + " " + role + " ").getBytes(StandardCharsets.UTF_8))
+                .update((dialer + " " + acceptor + " ").getBytes(StandardCharsets.UTF_8))
+                .update(dialerNonce).update(acceptorNonce).update(binding).doFinal();
     }
 
     static boolean matches(byte[] expected, byte[] actual) {

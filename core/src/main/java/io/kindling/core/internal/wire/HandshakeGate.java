@@ -1,5 +1,6 @@
 package io.kindling.core.internal.wire;
 
+import io.kindling.core.internal.LazyLogger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -24,7 +25,7 @@ final class HandshakeGate {
     private final int maxPerSource;
     private final AtomicInteger active = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
-    private final RateLimitedLog log = new RateLimitedLog(System.getLogger(HandshakeGate.class.getName()),
+    private final RateLimitedLog log = new RateLimitedLog(LazyLogger.of(HandshakeGate.class.getName()),
             LOG_EVERY_SECONDS, TimeUnit.SECONDS);
 
     HandshakeGate(String self, int maxConcurrent, int maxPerSource) {

@@ -8,6 +8,7 @@ import io.kindling.api.RemoteCallable;
 import io.kindling.api.RemoteExecutionException;
 import io.kindling.api.RemoteRunnable;
 import io.kindling.api.spi.Transport;
+import io.kindling.core.internal.LazyLogger;
 import io.kindling.core.internal.NodeRuntime;
 import io.kindling.core.internal.metrics.PeerMeters;
 import java.io.BufferedInputStream;
@@ -37,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PeerConnection {
 
-    private static final System.Logger LOG = System.getLogger(PeerConnection.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(PeerConnection.class.getName());
     private static final int SMALL_FRAME = 1 << 20;
     private static final int FLUSH_QUEUED_AT = 256 * 1024;
     /** How long a purposeful close waits for its BYE to be written before it closes anyway. */

@@ -6,6 +6,7 @@ import io.kindling.api.NodeName;
 import io.kindling.api.RemoteCallable;
 import io.kindling.api.RemoteFailure;
 import io.kindling.api.RemoteRunnable;
+import io.kindling.core.internal.LazyLogger;
 import io.kindling.core.internal.NodeRuntime;
 import io.kindling.core.internal.code.CodeFingerprint;
 import io.kindling.core.internal.jfr.CallInEvent;
@@ -40,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TaskServer {
 
-    private static final System.Logger LOG = System.getLogger(TaskServer.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(TaskServer.class.getName());
 
     static final int QUICK_RUNS = 16;
     static final int QUICK_MICROS = 20;
