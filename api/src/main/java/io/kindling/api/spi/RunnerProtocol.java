@@ -6,7 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -117,8 +117,7 @@ public final class RunnerProtocol {
         RunnerSpec spec = new RunnerSpec(NodeName.parse(required(settings, NAME)),
                 NodeAddress.parse(required(settings, PARENT)), required(settings, COOKIE), required(settings, POOL),
                 Map.of(), Duration.ofMillis(number(settings, BOOT_TIMEOUT_MS, null)),
-                Arrays.stream(settings.getProperty(EXTENSIONS, "").split(",")).map(String::trim)
-                        .filter(s -> !s.isEmpty()).toList(),
+                names(settings.getProperty(EXTENSIONS, "")),
                 Duration.ofMillis(number(settings, IDLE_TIMEOUT_MS, 0L)), carried(settings));
         String pid = settings.getProperty(PARENT_PID, "").trim();
         return new Start(spec, pid.isEmpty() ? OptionalLong.empty() : OptionalLong.of(number(settings, PARENT_PID,
@@ -165,6 +164,20 @@ public final class RunnerProtocol {
     private static void line(StringBuilder text, String key, String value) {
         text.append(key).append('=').append(value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r"))
                 .append('\n');
+    }
+
+    /**
+     * The names of a comma-separated list, trimmed, blanks dropped. A loop, not a stream: this runs in a fresh
+     * runner JVM, where the stream framework's first use costs about 3 ms of its boot.
+     */
+    private static List<String> names(String list) {
+        List<String> names = new java.util.ArrayList<>();
+        for (String name : list.split(",")) {
+            if (!name.isBlank()) {
+                names.add(name.trim());
+            }
+        }
+        return List.copyOf(names);
     }
 
     private static Map<String, String> carried(Properties settings) {

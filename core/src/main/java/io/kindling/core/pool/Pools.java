@@ -7,7 +7,6 @@ import io.kindling.api.RemoteCallable;
 import io.kindling.api.RemoteRunnable;
 import io.kindling.core.internal.pool.PoolRegistry;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -108,7 +107,11 @@ public final class Pools {
     public static List<Pool> startConfigured(Node node) {
         List<Pool> started = new ArrayList<>();
         String listed = node.config().getString(CONFIGURED, "");
-        for (String name : Arrays.stream(listed.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList()) {
+        for (String name : listed.split(",")) { // a loop, not a stream: every node starts here, runners too
+            name = name.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
             try {
                 started.add(Pool.builder(node).name(name).start());
             } catch (RuntimeException e) {

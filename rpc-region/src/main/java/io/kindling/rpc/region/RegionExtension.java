@@ -5,6 +5,7 @@ import io.kindling.api.NodeName;
 import io.kindling.api.spi.NodeExtension;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -132,7 +133,15 @@ public final class RegionExtension implements NodeExtension {
         return value.trim();
     }
 
+    /**
+     * The module's version when it has one (on the module path: no jar to open, which cost a fresh runner JVM about
+     * 3 ms of its boot), else {@code version.properties} (on the class path).
+     */
     private static String readVersion() {
+        ModuleDescriptor descriptor = RegionExtension.class.getModule().getDescriptor();
+        if (descriptor != null && descriptor.rawVersion().isPresent()) {
+            return descriptor.rawVersion().get();
+        }
         try (InputStream in = RegionExtension.class.getResourceAsStream("version.properties")) {
             Properties properties = new Properties();
             if (in != null) {

@@ -1,6 +1,7 @@
 package io.kindling.core.internal.codec;
 
 import java.io.InvalidObjectException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +36,11 @@ public record CodecPolicy(long maxDepth, long maxReferences, long maxArrayLength
 
     /** Normalizes the package list. */
     public CodecPolicy {
-        allowPackages = allowPackages.stream().map(p -> p.endsWith(".") ? p : p + ".").toList();
+        List<String> normal = new ArrayList<>(allowPackages.size()); // not a stream: runners build this at boot
+        for (String name : allowPackages) {
+            normal.add(name.endsWith(".") ? name : name + ".");
+        }
+        allowPackages = List.copyOf(normal);
     }
 
     /**
