@@ -104,8 +104,9 @@ public final class RunnerMain {
     /**
      * Starts, on another thread, the one-time initialization the handshake would otherwise wait for: the security
      * provider behind its random nonces and its HMAC's digest. It runs while this thread reads the spec and starts
-     * the node. (Logging is not warmed: a runner logs nothing on its way to its first call, and setting logging up
-     * would take CPU from that way.)
+     * the node. Nothing else is warmed this way: warming the first call's path too (the codec, a lambda, a class
+     * file) measured no faster, as that work then competes with the handshake on a 2-core machine; and logging is
+     * not warmed, as a runner logs nothing on its way to its first call.
      */
     private static void warmUp() {
         Thread.ofPlatform().daemon().name("kindling-runner-warm-crypto").start(() -> {
