@@ -59,4 +59,23 @@ class LazyLoggerTest {
             jul.removeHandler(capture);
         }
     }
+
+    @Test
+    void coreLooksNoLoggerUpAtClassInitialization() throws Exception {
+        // A runner's boot must not find the LoggerFinder (it opens every jar): core's classes use LazyLogger.
+        java.nio.file.Path sources = java.nio.file.Path.of("src", "main", "java");
+        List<String> offenders;
+        try (var files = java.nio.file.Files.walk(sources)) {
+            offenders = files.filter(file -> file.toString().endsWith(".java"))
+                    .filter(file -> !file.getFileName().toString().equals("LazyLogger.java"))
+                    .filter(file -> {
+                        try {
+                            return java.nio.file.Files.readString(file).contains("System.getLogger(");
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }).map(Object::toString).toList();
+        }
+        assertTrue(offenders.isEmpty(), "use LazyLogger.of(...) instead of System.getLogger(...) in " + offenders);
+    }
 }
