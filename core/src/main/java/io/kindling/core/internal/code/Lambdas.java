@@ -49,8 +49,10 @@ public final class Lambdas {
             }
             try {
                 return (MethodHandle) WRITE_REPLACE_FOR.invokeExact(type);
+            } catch (RuntimeException | Error e) {
+                throw e;
             } catch (Throwable e) {
-                return null;
+                return null; // it declares none
             }
         }
     };

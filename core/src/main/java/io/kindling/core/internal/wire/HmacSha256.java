@@ -2,6 +2,7 @@ package io.kindling.core.internal.wire;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
 /**
  * HMAC-SHA256 (RFC 2104) over the JDK's SHA-256, for the handshake's proofs.
@@ -12,13 +13,14 @@ import java.security.NoSuchAlgorithmException;
  * {@code SecureRandom} loads anyway. The result is the same bytes as {@code Mac.getInstance("HmacSHA256")}:
  * {@code HmacSha256Test} checks it against RFC 4231's vectors and against {@code Mac}.
  *
- * <p>One instance computes one code; not thread-safe.
+ * <p>One instance computes one code ({@link #doFinal} once); not thread-safe.
  */
 final class HmacSha256 {
 
     private static final int BLOCK = 64;
     private final MessageDigest inner;
     private final byte[] outerPad = new byte[BLOCK];
+    private boolean done;
 
     /**
      * Starts a code with a key.
@@ -34,8 +36,12 @@ final class HmacSha256 {
             innerPad[i] = (byte) (k ^ 0x36);
             outerPad[i] = (byte) (k ^ 0x5c);
         }
+        if (block != key) {
+            Arrays.fill(block, (byte) 0);
+        }
         digest.reset();
         digest.update(innerPad);
+        Arrays.fill(innerPad, (byte) 0); // key material: kept no longer than needed
         this.inner = digest;
     }
 
@@ -46,15 +52,27 @@ final class HmacSha256 {
      * @return this
      */
     HmacSha256 update(byte[] bytes) {
+        if (done) {
+            throw new IllegalStateException("This HMAC is finished; start a new one");
+        }
         inner.update(bytes);
         return this;
     }
 
-    /** {@return the 32-byte code of the key and the bytes added} */
+    /**
+     * {@return the 32-byte code of the key and the bytes added}
+     *
+     * @throws IllegalStateException if called twice (the key's pads are gone)
+     */
     byte[] doFinal() {
+        if (done) {
+            throw new IllegalStateException("This HMAC is finished; start a new one");
+        }
+        done = true;
         byte[] innerHash = inner.digest();
         MessageDigest outer = sha256();
         outer.update(outerPad);
+        Arrays.fill(outerPad, (byte) 0);
         return outer.digest(innerHash);
     }
 

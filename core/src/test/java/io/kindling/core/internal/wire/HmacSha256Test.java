@@ -58,4 +58,12 @@ class HmacSha256Test {
             }
         }
     }
+
+    @Test
+    void aFinishedCodeRefusesMore() {
+        HmacSha256 mac = new HmacSha256(new byte[] {1, 2, 3}).update(new byte[] {4});
+        mac.doFinal();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, mac::doFinal);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> mac.update(new byte[1]));
+    }
 }
