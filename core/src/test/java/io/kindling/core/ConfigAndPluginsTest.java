@@ -113,12 +113,38 @@ class ConfigAndPluginsTest {
     @Test
     void pluginsAreFoundOnThePlainClassPath() throws Exception {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", ChildProcess.testClassPath(), ClassPathProbe.class.getName()).redirectErrorStream(true).start();
+                "-cp", ChildProcess.testClassPath(), PluginProbe.class.getName()).redirectErrorStream(true).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe did not finish");
             List<String> lines = out.lines().toList();
-            assertEquals(List.of("unnamed module", "transport: [tcp]", "codec: [java]"), lines);
+            assertEquals(List.of("unnamed module", "class path", "transport: [tcp]", "codec: [java]"), lines);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /**
+     * With only a module path (no class path), as a runner of a modular application starts, plugin lookup reads the
+     * boot layer alone (no jar is opened) and finds the same plugins.
+     */
+    @Test
+    void pluginsAreFoundOnTheModulePathAlone() throws Exception {
+        String core = Path.of(KindlingNode.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        String api = Path.of(io.kindling.api.NodeName.class.getProtectionDomain().getCodeSource().getLocation()
+                .toURI()).toString();
+        String tests = Path.of(PluginProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--module-path", core + java.io.File.pathSeparator + api, "--patch-module",
+                "io.kindling.core=" + tests, "-m", "io.kindling.core/" + PluginProbe.class.getName())
+                .redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe did not finish");
+            List<String> lines = out.lines().toList();
+            assertEquals(List.of("named module", "no class path", "transport: [tcp]", "codec: [java]"), lines);
         } finally {
             process.destroyForcibly();
         }
@@ -151,10 +177,11 @@ class ConfigAndPluginsTest {
         assertTrue(Files.notExists(dir.resolve("x")));
     }
 
-    /** Runs in a child JVM on the class path: lists the plugins ServiceLoader finds there. */
-    public static final class ClassPathProbe {
+    /** Runs in a child JVM on the class path or the module path: lists the plugins ServiceLoader finds there. */
+    public static final class PluginProbe {
         public static void main(String[] args) {
             System.out.println(KindlingNode.class.getModule().isNamed() ? "named module" : "unnamed module");
+            System.out.println(System.getProperty("java.class.path", "").isBlank() ? "no class path" : "class path");
             System.out.println("transport: " + PluginLookup.providers(TransportProvider.class, null).keySet());
             System.out.println("codec: " + PluginLookup.providers(CodecProvider.class, null).keySet());
         }

@@ -118,14 +118,16 @@ public final class PluginLookup {
     }
 
     /**
-     * The service loader of a kind. With the system class loader, an empty class path and Kindling in the boot
-     * layer, it reads the boot layer's modules only, which finds the same providers: a loader that also searches
+     * The service loader of a kind. With the JDK's own system class loader, an empty class path and Kindling in the
+     * boot layer, it reads the boot layer's modules only, which finds the same providers: a loader that also searches
      * the class path asks every module of the module path for a {@code META-INF/services} file, and so opens every
      * jar (about 12 ms for 36 modules in a fresh runner JVM, which otherwise reads none of them).
      */
     private static <P> ServiceLoader<P> serviceLoader(Class<P> type, ClassLoader loader) {
         ClassLoader effective = loader != null ? loader : Thread.currentThread().getContextClassLoader();
-        if (effective == ClassLoader.getSystemClassLoader() && System.getProperty("java.class.path", "").isBlank()
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        if (effective == system && system.getClass().getModule() == Object.class.getModule() // the JDK's own
+                && System.getProperty("java.class.path", "").isBlank()
                 && PluginLookup.class.getModule().getLayer() == ModuleLayer.boot()) {
             return ServiceLoader.load(ModuleLayer.boot(), type);
         }
