@@ -4,13 +4,12 @@ import io.kindling.api.NodeAddress;
 import io.kindling.api.NodeName;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Properties;
 
 /**
  * How a runner process starts: the one definition of the contract between a process backend (such as
@@ -18,8 +17,9 @@ import java.util.Properties;
  *
  * <ol>
  *   <li>The backend starts the entry point's class and writes the spec to the process's standard input with
- *       {@link #encode}: {@code key=value} lines ending with an empty line. The cookie travels only there, never on
- *       a command line.</li>
+ *       {@link #encode}: {@code key=value} lines ending with an empty line, each value with its backslashes,
+ *       newlines and carriage returns escaped ({@code \\}, {@code \n}, {@code \r}) and nothing else. The cookie
+ *       travels only there, never on a command line.</li>
  *   <li>The runner prints {@link #phaseLine} lines on its standard output as it boots ({@link #PHASE_STARTED},
  *       {@link #PHASE_EXTENSIONS}, {@link #PHASE_CONNECTED}); a backend reads them back with {@link #phaseOf}.
  *       When it cannot boot it prints a {@link #failureLine} and exits with {@link #EXIT_BOOT_FAILED}.</li>
@@ -104,23 +104,25 @@ public final class RunnerProtocol {
      * @throws IllegalArgumentException if a key is missing or a value is malformed; the message names it
      */
     public static Start decode(BufferedReader in) throws IOException {
-        StringBuilder text = new StringBuilder();
+        Map<String, String> values = new HashMap<>();
         String line;
         while ((line = in.readLine()) != null && !line.isEmpty()) {
-            text.append(line).append('\n');
+            int equals = line.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("a spec line is not key=value: '" + abbreviate(line) + "'");
+            }
+            values.put(line.substring(0, equals), unescape(line.substring(equals + 1)));
         }
         if (line == null) {
             throw new IOException("standard input ended before the runner spec's closing empty line");
         }
-        Properties settings = new Properties();
-        settings.load(new StringReader(text.toString()));
-        RunnerSpec spec = new RunnerSpec(NodeName.parse(required(settings, NAME)),
-                NodeAddress.parse(required(settings, PARENT)), required(settings, COOKIE), required(settings, POOL),
-                Map.of(), Duration.ofMillis(number(settings, BOOT_TIMEOUT_MS, null)),
-                names(settings.getProperty(EXTENSIONS, "")),
-                Duration.ofMillis(number(settings, IDLE_TIMEOUT_MS, 0L)), carried(settings));
-        String pid = settings.getProperty(PARENT_PID, "").trim();
-        return new Start(spec, pid.isEmpty() ? OptionalLong.empty() : OptionalLong.of(number(settings, PARENT_PID,
+        RunnerSpec spec = new RunnerSpec(NodeName.parse(required(values, NAME)),
+                NodeAddress.parse(required(values, PARENT)), required(values, COOKIE), required(values, POOL),
+                Map.of(), Duration.ofMillis(number(values, BOOT_TIMEOUT_MS, null)),
+                names(values.getOrDefault(EXTENSIONS, "")),
+                Duration.ofMillis(number(values, IDLE_TIMEOUT_MS, 0L)), carried(values));
+        String pid = values.getOrDefault(PARENT_PID, "").trim();
+        return new Start(spec, pid.isEmpty() ? OptionalLong.empty() : OptionalLong.of(number(values, PARENT_PID,
                 null)));
     }
 
@@ -180,31 +182,62 @@ public final class RunnerProtocol {
         return List.copyOf(names);
     }
 
-    private static Map<String, String> carried(Properties settings) {
-        Map<String, String> carried = new java.util.HashMap<>();
-        for (String key : settings.stringPropertyNames()) {
-            if (key.startsWith(SETTING)) {
-                carried.put(key.substring(SETTING.length()), settings.getProperty(key));
-            }
+    /**
+     * Undoes {@link #line}'s escapes ({@code \\}, {@code \n}, {@code \r}) and nothing else, so a value comes back
+     * exactly as it was written, leading spaces included.
+     */
+    private static String unescape(String value) {
+        if (value.indexOf('\\') < 0) {
+            return value;
         }
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            char next = ++i < value.length() ? value.charAt(i) : ' ';
+            out.append(switch (next) {
+                case '\\' -> '\\';
+                case 'n' -> '\n';
+                case 'r' -> '\r';
+                default -> throw new IllegalArgumentException("a spec value has an unknown escape: '"
+                        + abbreviate(value) + "'");
+            });
+        }
+        return out.toString();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "…";
+    }
+
+    private static Map<String, String> carried(Map<String, String> values) {
+        Map<String, String> carried = new HashMap<>();
+        values.forEach((key, value) -> {
+            if (key.startsWith(SETTING)) {
+                carried.put(key.substring(SETTING.length()), value);
+            }
+        });
         return carried;
     }
 
-    private static String required(Properties settings, String key) {
-        String value = settings.getProperty(key);
+    private static String required(Map<String, String> values, String key) {
+        String value = values.get(key);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("'" + key + "' is missing");
         }
         return value.trim();
     }
 
-    private static long number(Properties settings, String key, Long defaultValue) {
-        String value = settings.getProperty(key, "").trim();
+    private static long number(Map<String, String> values, String key, Long defaultValue) {
+        String value = values.getOrDefault(key, "").trim();
         if (value.isEmpty() && defaultValue != null) {
             return defaultValue;
         }
         try {
-            return Long.parseLong(required(settings, key));
+            return Long.parseLong(required(values, key));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + key + "' = '" + value + "' is not a whole number");
         }
