@@ -112,16 +112,8 @@ class ConfigAndPluginsTest {
 
     @Test
     void pluginsAreFoundOnThePlainClassPath() throws Exception {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", ChildProcess.testClassPath(), PluginProbe.class.getName()).redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe did not finish");
-            List<String> lines = out.lines().toList();
-            assertEquals(List.of("unnamed module", "class path", "transport: [tcp]", "codec: [java]"), lines);
-        } finally {
-            process.destroyForcibly();
-        }
+        assertEquals(List.of("unnamed module", "class path", "transport: [tcp]", "codec: [java]"),
+                probe("-cp", ChildProcess.testClassPath(), PluginProbe.class.getName()));
     }
 
     /**
@@ -130,24 +122,30 @@ class ConfigAndPluginsTest {
      */
     @Test
     void pluginsAreFoundOnTheModulePathAlone() throws Exception {
-        String core = Path.of(KindlingNode.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
-        String api = Path.of(io.kindling.api.NodeName.class.getProtectionDomain().getCodeSource().getLocation()
-                .toURI()).toString();
-        String tests = Path.of(PluginProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--module-path", core + java.io.File.pathSeparator + api, "--patch-module",
-                "io.kindling.core=" + tests, "-m", "io.kindling.core/" + PluginProbe.class.getName())
-                .redirectErrorStream(true).start();
+        assertEquals(List.of("named module", "no class path", "transport: [tcp]", "codec: [java]"),
+                probe("--module-path", location(KindlingNode.class) + java.io.File.pathSeparator
+                        + location(io.kindling.api.NodeName.class), "--patch-module",
+                        "io.kindling.core=" + location(PluginProbe.class),
+                        "-m", "io.kindling.core/" + PluginProbe.class.getName()));
+    }
+
+    /** The lines a {@link PluginProbe} prints in a child JVM started with these options. */
+    private static List<String> probe(String... options) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of(options));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe did not finish");
-            List<String> lines = out.lines().toList();
-            assertEquals(List.of("named module", "no class path", "transport: [tcp]", "codec: [java]"), lines);
+            return out.lines().toList();
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    private static String location(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     @Test
