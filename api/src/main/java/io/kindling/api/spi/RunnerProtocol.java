@@ -175,8 +175,9 @@ public final class RunnerProtocol {
     private static List<String> names(String list) {
         List<String> names = new java.util.ArrayList<>();
         for (String name : list.split(",")) {
-            if (!name.isBlank()) {
-                names.add(name.trim());
+            String trimmed = name.trim();
+            if (!trimmed.isEmpty()) {
+                names.add(trimmed);
             }
         }
         return List.copyOf(names);

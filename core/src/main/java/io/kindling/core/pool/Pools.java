@@ -106,12 +106,7 @@ public final class Pools {
      */
     public static List<Pool> startConfigured(Node node) {
         List<Pool> started = new ArrayList<>();
-        String listed = node.config().getString(CONFIGURED, "");
-        for (String name : listed.split(",")) { // a loop, not a stream: every node starts here, runners too
-            name = name.trim();
-            if (name.isEmpty()) {
-                continue;
-            }
+        for (String name : node.config().getList(CONFIGURED)) {
             try {
                 started.add(Pool.builder(node).name(name).start());
             } catch (RuntimeException e) {
