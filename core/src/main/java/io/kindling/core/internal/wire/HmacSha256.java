@@ -18,7 +18,7 @@ import java.util.Arrays;
 final class HmacSha256 {
 
     private static final int BLOCK = 64;
-    private final MessageDigest inner;
+    private final MessageDigest digest;
     private final byte[] outerPad = new byte[BLOCK];
     private boolean done;
 
@@ -42,7 +42,7 @@ final class HmacSha256 {
         digest.reset();
         digest.update(innerPad);
         Arrays.fill(innerPad, (byte) 0); // key material: kept no longer than needed
-        this.inner = digest;
+        this.digest = digest;
     }
 
     /**
@@ -55,7 +55,7 @@ final class HmacSha256 {
         if (done) {
             throw new IllegalStateException("This HMAC is finished; start a new one");
         }
-        inner.update(bytes);
+        digest.update(bytes);
         return this;
     }
 
@@ -69,11 +69,10 @@ final class HmacSha256 {
             throw new IllegalStateException("This HMAC is finished; start a new one");
         }
         done = true;
-        byte[] innerHash = inner.digest();
-        MessageDigest outer = sha256();
-        outer.update(outerPad);
+        byte[] innerHash = digest.digest(); // and resets it, for the outer hash
+        digest.update(outerPad);
         Arrays.fill(outerPad, (byte) 0);
-        return outer.digest(innerHash);
+        return digest.digest(innerHash);
     }
 
     private static MessageDigest sha256() {
